@@ -5,6 +5,7 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 set dotenv-load := false
 
 import 'just/dev.just'
+import 'just/health.just'
 import 'just/images.just'
 import 'just/k8s.just'
 import 'just/monitoring.just'
