@@ -1,0 +1,138 @@
+// The env-file checker (pure) and the secrets recipes' scripts on a copied tree.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { envFileProblems } from '../../scripts/k8s/env-file.ts'
+import { envFile, overlayDir } from '../../scripts/k8s/render.ts'
+import { testWhen } from '../support/requirements.ts'
+import { copyK8sTree, hasKustomize, kustomizeMissing, removeCopies, runScript } from './tree.ts'
+
+afterAll(removeCopies)
+const example = 'EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=replace-me\n'
+// Built at run time so no committed file holds anything that looks like a key.
+const realKey = ['dk', 'Zq81', 'xT0p', 'Lm44'].join('_')
+
+describe('envFileProblems', () => {
+  test('a filled-in file passes, comment lines and blank lines included', () => {
+    expect(
+      envFileProblems(`# dev keys\n\nEXTERNAL_INTEGRATION_KEY_DEVELOPMENT=${realKey}\n`, example),
+    ).toEqual([])
+  })
+
+  const cases: [string, string, string][] = [
+    ['missing key', 'OTHER=1\n', 'EXTERNAL_INTEGRATION_KEY_DEVELOPMENT is missing'],
+    ['placeholder kept', example, 'still a placeholder'],
+    ['empty value', 'EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=\n', 'still a placeholder'],
+    [
+      'angle-bracket placeholder',
+      'EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=<your key>\n',
+      'still a placeholder',
+    ],
+    ['double quotes', `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT="${realKey}"\n`, 'remove the quotes'],
+    ['single quotes', `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT='${realKey}'\n`, 'remove the quotes'],
+    [
+      'inline comment',
+      `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=${realKey} # dev\n`,
+      'put the comment on its own line',
+    ],
+    [
+      'export prefix',
+      `export EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=${realKey}\n`,
+      'remove the "export " prefix',
+    ],
+    [
+      'spaces around =',
+      `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT = ${realKey}\n`,
+      'remove the spaces around "="',
+    ],
+    [
+      'trailing spaces',
+      `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=${realKey}  \n`,
+      'remove the trailing spaces',
+    ],
+    [
+      'no = sign',
+      `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=${realKey}\njunk\n`,
+      'line 2: not KEY=value',
+    ],
+    [
+      'a key twice',
+      `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=${realKey}\nEXTERNAL_INTEGRATION_KEY_DEVELOPMENT=${realKey}\n`,
+      'appears twice',
+    ],
+    [
+      'a key not in the example',
+      `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=${realKey}\nEXTERNAL_INTEGRATION_KEY_PROD=${realKey}\n`,
+      'EXTERNAL_INTEGRATION_KEY_PROD is not in the example',
+    ],
+  ]
+  for (const [name, text, expected] of cases) {
+    test(`${name}: says what to do, never the value`, () => {
+      const problems = envFileProblems(text, example)
+      expect(problems.join('\n')).toContain(expected)
+      expect(problems.join('\n')).not.toContain(realKey)
+    })
+  }
+})
+
+describe('just secrets / check-secrets / render', () => {
+  test('secrets creates the file from the example, private, and never overwrites it', async () => {
+    const root = await copyK8sTree()
+    const created = await runScript('secrets.ts', ['--k8s', root, 'staging'])
+    expect(created.exitCode).toBe(0)
+    expect(created.stdout).toContain('EXTERNAL_INTEGRATION_KEY_STAGING')
+    expect(created.stdout).toContain('just check-secrets staging')
+    const path = envFile(root, 'staging')
+    expect((await stat(path)).mode & 0o777).toBe(0o600)
+    await Bun.write(path, `EXTERNAL_INTEGRATION_KEY_STAGING=${realKey}\n`)
+    const again = await runScript('secrets.ts', ['--k8s', root, 'staging'])
+    expect(again.stdout).toContain('already exists')
+    expect(await Bun.file(path).text()).toContain(realKey)
+  })
+
+  test('check-secrets: missing file, placeholder, then a good file', async () => {
+    const root = await copyK8sTree()
+    const missing = await runScript('check-secrets.ts', ['--k8s', root, 'dev'])
+    expect(missing.exitCode).toBe(1)
+    expect(missing.stderr).toContain('run `just secrets dev`')
+    await runScript('secrets.ts', ['--k8s', root, 'dev'])
+    const placeholder = await runScript('check-secrets.ts', ['--k8s', root, 'dev'])
+    expect(placeholder.exitCode).toBe(1)
+    expect(placeholder.stderr).toContain(
+      'EXTERNAL_INTEGRATION_KEY_DEVELOPMENT is still a placeholder',
+    )
+    await Bun.write(envFile(root, 'dev'), `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=${realKey}\n`)
+    const good = await runScript('check-secrets.ts', ['--k8s', root, 'dev'])
+    expect({ code: good.exitCode, out: good.stdout }).toEqual({
+      code: 0,
+      out: expect.stringContaining('ok:'),
+    })
+    expect(good.stdout + good.stderr).not.toContain(realKey)
+  })
+
+  testWhen(hasKustomize, kustomizeMissing)(
+    'render prints the overlay with the Secret redacted',
+    async () => {
+      const root = await copyK8sTree()
+      await Bun.write(envFile(root, 'dev'), `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=${realKey}\n`)
+      const { exitCode, stdout } = await runScript('render-overlay.ts', ['--k8s', root, 'dev'])
+      expect(exitCode).toBe(0)
+      expect(stdout).toContain('name: backend-api-service-unique')
+      expect(stdout).toContain('EXTERNAL_INTEGRATION_KEY_DEVELOPMENT: <redacted>')
+      expect(stdout).not.toContain(Buffer.from(realKey).toString('base64'))
+      expect(stdout).not.toContain(realKey)
+    },
+    30_000,
+  )
+
+  test('render refuses an env file with problems and points at check-secrets', async () => {
+    const root = await copyK8sTree()
+    await Bun.write(
+      join(overlayDir(root, 'prod'), 'integration-keys.env'),
+      'EXTERNAL_INTEGRATION_KEY_PRODUCTION=replace-me\n',
+    )
+    const { exitCode, stderr } = await runScript('render-overlay.ts', ['--k8s', root, 'prod'])
+    expect(exitCode).toBe(1)
+    expect(stderr).toContain('just check-secrets prod')
+  })
+})
