@@ -1,0 +1,93 @@
+// Reads the monitoring objects of k8s/monitoring/ and runs promtool on them (shared by the tests).
+import { afterAll } from 'bun:test'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parse, parseAllDocuments, stringify } from 'yaml'
+import { render } from '../../scripts/k8s/render.ts'
+
+export const root = resolve(import.meta.dir, '../..')
+export const monitoringDir = join(root, 'k8s/monitoring')
+
+export interface Rule {
+  alert?: string
+  record?: string
+  expr: string
+  for?: string
+  labels?: Record<string, string>
+  annotations?: Record<string, string>
+}
+
+export interface RuleGroup {
+  name: string
+  rules: Rule[]
+}
+
+export type Manifest = {
+  apiVersion: string
+  kind: string
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> }
+  // biome-ignore lint/suspicious/noExplicitAny: the spec differs per kind; each test narrows it
+  spec?: any
+  data?: Record<string, string>
+}
+
+export async function readYaml<T>(file: string): Promise<T> {
+  return parse(await readFile(join(monitoringDir, file), 'utf8')) as T
+}
+
+export async function readManifests(file: string): Promise<Manifest[]> {
+  const text = await readFile(join(monitoringDir, file), 'utf8')
+  return parseAllDocuments(text).map((doc) => doc.toJS() as Manifest)
+}
+
+/** The rule groups of the PrometheusRule: what the operator hands to Prometheus. */
+export async function ruleGroups(): Promise<RuleGroup[]> {
+  const [rule] = await readManifests('prometheusrule.yaml')
+  return (rule?.spec?.groups ?? []) as RuleGroup[]
+}
+
+export const alertRules = (groups: RuleGroup[]): Rule[] =>
+  groups.flatMap((g) => g.rules).filter((r) => r.alert !== undefined)
+
+const made: string[] = []
+afterAll(async () => {
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })))
+})
+
+/** A fresh directory under the system temp dir, removed after the test file. */
+export async function scratchDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `${prefix}-`))
+  made.push(dir)
+  return dir
+}
+
+/** Writes a plain Prometheus rules file (promtool rejects the PrometheusRule manifest itself). */
+export async function writeRulesFile(dir: string, groups: RuleGroup[], name = 'rules.yaml') {
+  const file = join(dir, name)
+  await writeFile(file, stringify({ groups }))
+  return file
+}
+
+export async function promtool(
+  args: string[],
+  cwd = root,
+): Promise<{ code: number; output: string }> {
+  const proc = Bun.spawn(['promtool', ...args], { cwd, stdout: 'pipe', stderr: 'pipe' })
+  const [code, out, err] = await Promise.all([
+    proc.exited,
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+  ])
+  return { code, output: `${out}${err}` }
+}
+
+/** `name{a="b", ...}` as PromQL and promtool's series notation write it. */
+export function seriesName(name: string, labels: Record<string, string>): string {
+  const pairs = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+  return `${name}{${pairs.join(', ')}}`
+}
+
+/** A kustomization rendered by the k8s area's renderer (standalone kustomize or kubectl's). */
+export const kustomize = async (dir: string): Promise<Manifest[]> =>
+  (await render(dir)) as Manifest[]
