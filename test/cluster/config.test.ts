@@ -1,0 +1,86 @@
+// What the cluster recipes read besides themselves: the kind config (its NodePorts must be the
+// monitoring Services' ones, published on loopback only), the scripts' shell hygiene and the README.
+import { describe, expect, test } from 'bun:test'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { hasCommand, testWhen } from '../support/requirements.ts'
+import { realJust, repoRoot, run } from './fake-tools.ts'
+
+interface PortMapping {
+  containerPort: number
+  hostPort: number
+  listenAddress?: string
+  protocol?: string
+}
+
+const read = (path: string) => readFile(join(repoRoot, path), 'utf8')
+
+describe('k8s/kind/cluster.yaml', () => {
+  test('a kind v1alpha4 Cluster named dev-cluster', async () => {
+    const config = parse(await read('k8s/kind/cluster.yaml'))
+    expect(config.kind).toBe('Cluster')
+    expect(config.apiVersion).toBe('kind.x-k8s.io/v1alpha4')
+    expect(config.name).toBe('dev-cluster')
+    expect(config.nodes.map((n: { role: string }) => n.role)).toEqual(['control-plane'])
+  })
+
+  test('publishes 30000, 31000, 32000 and 32001 on 127.0.0.1 only, same port inside and out', async () => {
+    const config = parse(await read('k8s/kind/cluster.yaml'))
+    const mappings: PortMapping[] = config.nodes[0].extraPortMappings
+    expect(mappings).toEqual(
+      [30000, 31000, 32000, 32001].map((port) => ({
+        containerPort: port,
+        hostPort: port,
+        listenAddress: '127.0.0.1',
+        protocol: 'TCP',
+      })),
+    )
+  })
+
+  test("the mapped ports are exactly the monitoring Services' NodePorts", async () => {
+    const values = parse(await read('k8s/monitoring/kube-prometheus-stack.values.yaml'))
+    const nodePorts = [
+      values.prometheus.service.nodePort,
+      values.grafana.service.nodePort,
+      values.alertmanager.service.nodePort,
+      values['prometheus-node-exporter'].service.nodePort,
+    ]
+    const config = parse(await read('k8s/kind/cluster.yaml'))
+    const mapped = config.nodes[0].extraPortMappings.map((m: PortMapping) => m.containerPort)
+    expect(nodePorts).toEqual(mapped)
+  })
+})
+
+testWhen(hasCommand('shellcheck'), 'shellcheck is not installed (apt-get install shellcheck)')(
+  'scripts/cluster/*.sh pass shellcheck and are executable',
+  async () => {
+    const dir = join(repoRoot, 'scripts/cluster')
+    const scripts = (await readdir(dir)).filter((f) => f.endsWith('.sh')).map((f) => join(dir, f))
+    expect(scripts.length).toBeGreaterThanOrEqual(6)
+    const result = await run(['shellcheck', '--shell=bash', ...scripts], {
+      env: { PATH: process.env.PATH ?? '' },
+    })
+    expect(result.stdout).toBe('')
+    expect(result.code).toBe(0)
+    for (const script of scripts) {
+      const mode = (await Bun.file(script).stat()).mode
+      expect(mode & 0o111).not.toBe(0)
+    }
+  },
+)
+
+test('every `just RECIPE` in the README cluster section is a recipe of the justfile', async () => {
+  const readme = await read('README.md')
+  const section = readme.slice(
+    readme.indexOf('<!-- section: cluster -->'),
+    readme.indexOf('<!-- /section: cluster -->'),
+  )
+  const mentioned = new Set([...section.matchAll(/`just ([a-z][a-z-]*)/g)].map((m) => m[1]))
+  expect(mentioned.size).toBeGreaterThanOrEqual(12)
+  const summary = await run([await realJust(), '--summary'], {
+    env: { PATH: process.env.PATH ?? '' },
+  })
+  const recipes = new Set(summary.stdout.trim().split(/\s+/))
+  expect([...mentioned].filter((name) => !recipes.has(name as string))).toEqual([])
+})
