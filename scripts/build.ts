@@ -1,0 +1,115 @@
+// Compiles the programs to single binaries: the one place that knows how (used by `just build`,
+// the tests through test/support/binaries.ts, and the Dockerfile).
+//
+//   bun run scripts/build.ts [backend|data|health ...] [--outdir dist]
+//
+// VERSION (default: package.json version) and GIT_COMMIT (default: `git rev-parse --short HEAD`,
+// else `unknown`) are read from the build environment and baked into the binary.
+import { existsSync } from 'node:fs'
+import { mkdir, rename, rm } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import pkg from '../package.json'
+
+export const programs = {
+  backend: { entry: 'src/backend/main.ts', binary: 'backend-api' },
+  data: { entry: 'src/data/main.ts', binary: 'data-api' },
+  health: { entry: 'src/health/main.ts', binary: 'health-check' },
+} as const
+
+export type Program = keyof typeof programs
+
+const root = resolve(import.meta.dir, '..')
+
+function gitCommit(): string {
+  const git = Bun.spawnSync(['git', 'rev-parse', '--short', 'HEAD'], {
+    cwd: root,
+    stderr: 'ignore',
+  })
+  const commit = git.success ? git.stdout.toString().trim() : ''
+  return commit || 'unknown'
+}
+
+function parseArgs(argv: string[]): { names: Program[]; outdir: string } {
+  const names: Program[] = []
+  let outdir = 'dist'
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    if (arg === '--outdir') {
+      const value = argv[++i]
+      if (!value) throw new Error('--outdir needs a directory, e.g. --outdir dist')
+      outdir = value
+    } else if (arg in programs) {
+      names.push(arg as Program)
+    } else {
+      throw new Error(
+        `unknown program "${arg}": use one or more of ${Object.keys(programs).join(', ')} [--outdir DIR]`,
+      )
+    }
+  }
+  return { names, outdir: resolve(root, outdir) }
+}
+
+/** Compiles one program into `outdir`; a temp name then a rename, so readers never see half a file. */
+export async function build(name: Program, outdir: string): Promise<string> {
+  const { entry, binary } = programs[name]
+  if (!existsSync(join(root, entry))) {
+    throw new Error(`${entry} does not exist yet: write it before building "${name}"`)
+  }
+  await mkdir(outdir, { recursive: true })
+  const target = join(outdir, binary)
+  const temp = join(outdir, `.${binary}.${process.pid}.${Date.now()}.tmp`)
+  const version = process.env.VERSION || pkg.version
+  const commit = process.env.GIT_COMMIT || gitCommit()
+  const proc = Bun.spawn(
+    [
+      process.execPath,
+      'build',
+      entry,
+      '--compile',
+      '--minify-whitespace',
+      '--minify-syntax',
+      '--no-compile-autoload-dotenv',
+      '--no-compile-autoload-bunfig',
+      '--define',
+      `process.env.VERSION=${JSON.stringify(version)}`,
+      '--define',
+      `process.env.GIT_COMMIT=${JSON.stringify(commit)}`,
+      '--outfile',
+      temp,
+    ],
+    { cwd: root, env: { ...process.env, NODE_ENV: 'production' }, stdout: 'pipe', stderr: 'pipe' },
+  )
+  const [code, out, err] = await Promise.all([
+    proc.exited,
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+  ])
+  if (code !== 0) {
+    await rm(temp, { force: true })
+    throw new Error(`bun build ${entry} failed (exit ${code}):\n${out}${err}`)
+  }
+  await rename(temp, target)
+  return target
+}
+
+if (import.meta.main) {
+  try {
+    const { names, outdir } = parseArgs(Bun.argv.slice(2))
+    const wanted =
+      names.length > 0
+        ? names
+        : (Object.keys(programs) as Program[]).filter((n) =>
+            existsSync(join(root, programs[n].entry)),
+          )
+    for (const name of wanted) {
+      const started = performance.now()
+      const path = await build(name, outdir)
+      const size = (Bun.file(path).size / 1024 / 1024).toFixed(1)
+      const ms = Math.round(performance.now() - started)
+      console.log(`built ${path} (${size} MiB, ${ms} ms)`)
+    }
+  } catch (error) {
+    console.error(`build: ${(error as Error).message}`)
+    process.exit(1)
+  }
+}

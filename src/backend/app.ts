@@ -1,0 +1,25 @@
+import { Elysia } from 'elysia'
+import { logsRoutes } from '../kit/logs-routes.ts'
+import { servicePlugin } from '../kit/service.ts'
+import { workRoutes } from '../kit/work-routes.ts'
+import type { BackendConfig } from './config.ts'
+import { type ExternalDeps, externalLogsRoutes } from './external-logs.ts'
+
+/**
+ * Every backend API route:
+ *   GET /healthz /readyz /metrics /version /swagger /swagger/json   (servicePlugin)
+ *   GET /                          (workRoutes)      GET /logs?limit=   (logsRoutes)
+ *   GET /download_external_logs?env=development|staging|production   (externalLogsRoutes)
+ */
+export function createBackendApp(config: BackendConfig, deps: ExternalDeps) {
+  return new Elysia()
+    .use(
+      servicePlugin(deps, {
+        title: `Backend API (${config.serviceName})`,
+        description: 'Simulated work with one log file per request, and external log downloads.',
+      }),
+    )
+    .use(workRoutes(deps))
+    .use(logsRoutes(deps))
+    .use(externalLogsRoutes(deps))
+}

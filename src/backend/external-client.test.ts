@@ -1,0 +1,99 @@
+import { afterAll, beforeEach, expect, test } from 'bun:test'
+import {
+  type FakeUpstream,
+  OK_BODY,
+  startFakeUpstream,
+  type UpstreamMode,
+} from '../../test/support/upstream.ts'
+import { createLogger } from '../kit/logger.ts'
+import { type DownloadResult, ExternalLogsClient } from './external-client.ts'
+
+const KEY = 'test-key-9f8e7d6c5b4a'
+const upstream: FakeUpstream = await startFakeUpstream({ key: KEY })
+afterAll(() => upstream.close())
+
+const logLines: string[] = []
+const logger = createLogger('t', 'debug', { write: (l: string) => void logLines.push(l) })
+const client = new ExternalLogsClient(
+  { timeoutMs: 300, retries: 2, backoffMs: 5, maxBytes: 10 * 1024 * 1024 },
+  logger,
+)
+
+beforeEach(() => {
+  upstream.requests.length = 0
+  logLines.length = 0
+})
+
+async function download(mode: UpstreamMode, key = KEY): Promise<DownloadResult> {
+  upstream.mode(mode)
+  return client.download(upstream.url, key, 'staging')
+}
+
+test('ok: the body comes back, sent with the Bearer key, one attempt', async () => {
+  const result = await download('ok')
+  expect(result.outcome).toBe('ok')
+  expect(result.outcome === 'ok' && new TextDecoder().decode(result.body)).toBe(OK_BODY)
+  expect(result.attempts).toBe(1)
+  expect(upstream.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`)
+})
+
+test.each([
+  ['unauthorized', 'rejected', 401, 1],
+  ['too-many', 'upstream_error', 429, 3],
+  ['server-error', 'upstream_error', 500, 3],
+] as const)('%s -> %s (status %d) after %d attempt(s)', async (mode, outcome, status, attempts) => {
+  const result = await download(mode)
+  expect(result).toMatchObject({ outcome, upstreamStatus: status, attempts })
+  expect(upstream.requests).toHaveLength(attempts)
+})
+
+test('a wrong key is rejected by the upstream and not retried', async () => {
+  expect(await download('ok', 'wrong-key')).toMatchObject({ outcome: 'rejected', attempts: 1 })
+})
+
+test('stall -> timeout; every retry reaches the server (a fresh deadline per attempt)', async () => {
+  const started = performance.now()
+  const result = await download('stall')
+  expect(result).toMatchObject({ outcome: 'timeout', attempts: 3 })
+  expect(upstream.requests).toHaveLength(3)
+  expect(performance.now() - started).toBeGreaterThanOrEqual(900)
+})
+
+test('refused connection -> network_error after all retries', async () => {
+  const result = await download('refuse')
+  expect(result).toMatchObject({ outcome: 'network_error', attempts: 3 })
+  upstream.mode('ok')
+})
+
+test('a body cut mid-way -> network_error, retried', async () => {
+  const result = await download('truncate')
+  expect(result).toMatchObject({ outcome: 'network_error', attempts: 3 })
+  expect(upstream.requests).toHaveLength(3)
+})
+
+test('oversize body (no declared length) is cut while streaming, not retried', async () => {
+  expect(await download('oversize')).toMatchObject({ outcome: 'oversize', attempts: 1 })
+  expect(upstream.requests).toHaveLength(1)
+})
+
+test('a declared content-length over the cap is refused before reading', async () => {
+  const small = new ExternalLogsClient({ timeoutMs: 1000, retries: 0, maxBytes: 16 }, logger)
+  upstream.mode('ok')
+  const result = await small.download(upstream.url, KEY, 'staging')
+  expect(result).toMatchObject({ outcome: 'oversize', attempts: 1 })
+})
+
+test('recovers when the upstream comes back between attempts', async () => {
+  upstream.mode('server-error')
+  const pending = client.download(upstream.url, KEY, 'staging')
+  await Bun.sleep(1)
+  upstream.mode('ok')
+  expect((await pending).outcome).toBe('ok')
+})
+
+test('the key never appears in the log lines of failed attempts', async () => {
+  await download('server-error')
+  await download('stall')
+  expect(logLines.length).toBeGreaterThan(0)
+  expect(logLines.join('\n')).not.toContain(KEY)
+})

@@ -1,0 +1,39 @@
+import { afterEach, beforeEach, expect, test } from 'bun:test'
+import { get, readJson, testDeps } from '../kit/test-deps.ts'
+import { createDataApp } from './app.ts'
+
+let ctx: Awaited<ReturnType<typeof testDeps>>
+let app: ReturnType<typeof createDataApp>
+
+beforeEach(async () => {
+  ctx = await testDeps()
+  app = createDataApp(ctx.deps.config, ctx.deps)
+})
+afterEach(() => ctx.cleanup())
+
+test('the OpenAPI document lists every data route with response schemas', async () => {
+  const doc = await readJson(await app.handle(get('/swagger/json')))
+  const routes = ['/', '/logs', '/healthz', '/readyz', '/metrics', '/version', '/records']
+  expect(Object.keys(doc.paths).sort()).toEqual(routes.sort())
+  expect(
+    doc.paths['/records'].get.responses['200'].content['application/json'].schema,
+  ).toBeDefined()
+  expect(doc.paths['/records'].get.parameters[0].name).toBe('limit')
+})
+
+test.each([
+  ['/', 200],
+  ['/logs?limit=1', 200],
+  ['/records?limit=2', 200],
+  ['/healthz', 200],
+  ['/readyz', 200],
+  ['/metrics', 200],
+  ['/version', 200],
+  ['/swagger', 200],
+  ['/download_external_logs?env=dev', 404],
+  ['/records?limit=0', 422],
+])('GET %s -> %d JSON', async (path, status) => {
+  const res = await app.handle(get(path))
+  expect(res.status).toBe(status)
+  if (status >= 400) expect((await readJson(res)).error).toBeString()
+})

@@ -1,0 +1,25 @@
+import { Elysia } from 'elysia'
+import type { ServiceConfig } from '../kit/config.ts'
+import { logsRoutes } from '../kit/logs-routes.ts'
+import { type ServiceDeps, servicePlugin } from '../kit/service.ts'
+import { workRoutes } from '../kit/work-routes.ts'
+import { recordsRoutes } from './records.ts'
+
+/**
+ * Every data API route:
+ *   GET /healthz /readyz /metrics /version /swagger /swagger/json   (servicePlugin)
+ *   GET /                (workRoutes)      GET /logs?limit=   (logsRoutes)
+ *   GET /records?limit=  (recordsRoutes)
+ */
+export function createDataApp(config: ServiceConfig, deps: ServiceDeps) {
+  return new Elysia()
+    .use(
+      servicePlugin(deps, {
+        title: `Data API (${config.serviceName})`,
+        description: 'Simulated work with one log file per request, and generated mock records.',
+      }),
+    )
+    .use(workRoutes(deps))
+    .use(logsRoutes(deps))
+    .use(recordsRoutes)
+}

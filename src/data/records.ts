@@ -1,0 +1,36 @@
+import { Elysia, t } from 'elysia'
+
+const CATEGORIES = ['sensor', 'order', 'invoice', 'shipment'] as const
+
+export const DataRecord = t.Object({
+  id: t.String({ format: 'uuid', examples: ['0b8f5b1e-5c2b-4a36-9a5e-3c1f1f4a1d2e'] }),
+  category: t.UnionEnum([...CATEGORIES], { examples: ['order'] }),
+  value: t.Number({ minimum: 0, maximum: 1000, examples: [412.5] }),
+  createdAt: t.String({ format: 'date-time', examples: ['2026-11-26T21:52:44.123Z'] }),
+})
+
+function generate(at: number, index: number) {
+  return {
+    id: crypto.randomUUID(),
+    category: CATEGORIES[Math.floor(Math.random() * CATEGORIES.length)] ?? 'order',
+    value: Math.round(Math.random() * 100_000) / 100,
+    createdAt: new Date(at - index * 1000).toISOString(),
+  }
+}
+
+/** `GET /records?limit=N`: generated mock records, newest first. */
+export const recordsRoutes = new Elysia({ name: 'records' }).get(
+  '/records',
+  ({ query }) => {
+    const now = Date.now()
+    const records = Array.from({ length: query.limit ?? 10 }, (_, i) => generate(now, i))
+    return { count: records.length, records }
+  },
+  {
+    query: t.Object({
+      limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 10 })),
+    }),
+    response: t.Object({ count: t.Integer(), records: t.Array(DataRecord) }),
+    detail: { tags: ['work'], summary: 'Generated mock records, newest first' },
+  },
+)

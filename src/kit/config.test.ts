@@ -1,0 +1,80 @@
+import { afterAll, expect, test } from 'bun:test'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ConfigError, environment, readServiceConfig } from './config.ts'
+
+test('defaults match docs/DESIGN.md', () => {
+  expect(readServiceConfig({}, 'data-api')).toEqual({
+    port: 5000,
+    logDir: '/logs',
+    processingDelayMs: 3000,
+    serviceName: 'data-api',
+    shutdownDrainMs: 5000,
+    logLevel: 'info',
+  })
+})
+
+test('values from the environment are parsed', () => {
+  const config = readServiceConfig(
+    {
+      PORT: '8080',
+      LOG_DIR: '/tmp/x',
+      PROCESSING_DELAY_MS: '0',
+      SERVICE_NAME: 'b-2',
+      LOG_LEVEL: 'debug',
+    },
+    'data-api',
+  )
+  expect(config).toMatchObject({
+    port: 8080,
+    logDir: '/tmp/x',
+    processingDelayMs: 0,
+    serviceName: 'b-2',
+  })
+})
+
+test.each([
+  ['PORT', 'abc', 'PORT="abc" is invalid: use a whole number from 1 to 65535'],
+  ['PORT', '70000', 'PORT="70000" is invalid: use a whole number from 1 to 65535'],
+  ['PROCESSING_DELAY_MS', '-1', 'PROCESSING_DELAY_MS="-1" is invalid: use a whole number from 0'],
+  ['SHUTDOWN_DRAIN_MS', '1.5', 'SHUTDOWN_DRAIN_MS="1.5" is invalid'],
+  ['LOG_LEVEL', 'loud', 'LOG_LEVEL="loud" is invalid: use one of fatal, error, warn, info, debug'],
+  ['SERVICE_NAME', 'a b', 'SERVICE_NAME="a b" is invalid'],
+])(
+  '%s=%s is rejected with one line naming variable, value and what is allowed',
+  (name, value, msg) => {
+    const error = (() => {
+      try {
+        readServiceConfig({ [name]: value }, 'x')
+      } catch (e) {
+        return e as Error
+      }
+    })()
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error?.message).toStartWith(msg)
+    expect(error?.message).not.toContain('\n')
+  },
+)
+
+const dir = await mkdtemp(join(tmpdir(), 'config-'))
+afterAll(() => rm(dir, { recursive: true, force: true }))
+
+test('ENV_FILE is read with dotenv; variables already set win', async () => {
+  const file = join(dir, 'local.env')
+  await writeFile(file, 'PORT=6001\nLOG_LEVEL="debug" # comment\n')
+  const env = environment({ ENV_FILE: file, PORT: '7000' })
+  expect(env.PORT).toBe('7000')
+  expect(env.LOG_LEVEL).toBe('debug')
+})
+
+test('a missing ENV_FILE is a configuration error saying what to do', () => {
+  expect(() => environment({ ENV_FILE: join(dir, 'nope.env') })).toThrow(
+    /does not exist; fix the path or unset ENV_FILE/,
+  )
+})
+
+test('without ENV_FILE nothing is loaded', () => {
+  const env = { PORT: '1' }
+  expect(environment(env)).toBe(env)
+})

@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, expect, test } from 'bun:test'
+import { Elysia } from 'elysia'
+import { logsRoutes } from './logs-routes.ts'
+import { servicePlugin } from './service.ts'
+import { get, readJson, testDeps } from './test-deps.ts'
+
+let ctx: Awaited<ReturnType<typeof testDeps>>
+const appOf = () =>
+  new Elysia()
+    .use(servicePlugin(ctx.deps, { title: 't', description: 'd' }))
+    .use(logsRoutes(ctx.deps))
+
+beforeEach(async () => {
+  ctx = await testDeps()
+  for (let i = 0; i < 25; i++) {
+    await ctx.deps.store.write('info', `entry ${i}`, new Date(Date.UTC(2026, 0, 1, 0, 0, i)))
+  }
+})
+afterEach(() => ctx.cleanup())
+
+test('GET /logs answers the newest 20 by default, newest first, with contents', async () => {
+  const body = await readJson(await appOf().handle(get('/logs')))
+  expect(body.count).toBe(20)
+  expect(body.entries[0].content).toBe('entry 24')
+  expect(body.entries[19].content).toBe('entry 5')
+})
+
+test('GET /logs?limit=3 answers 3', async () => {
+  const body = await readJson(await appOf().handle(get('/logs?limit=3')))
+  expect(body.entries.map((e: { content: string }) => e.content)).toEqual([
+    'entry 24',
+    'entry 23',
+    'entry 22',
+  ])
+})
+
+test('GET /logs?limit=500 is allowed and answers what exists', async () => {
+  const res = await appOf().handle(get('/logs?limit=500'))
+  expect(res.status).toBe(200)
+  expect((await readJson(res)).count).toBe(25)
+})
+
+test.each(['0', '501', 'abc', '2.5'])('GET /logs?limit=%s -> 422 JSON', async (limit) => {
+  const res = await appOf().handle(get(`/logs?limit=${limit}`))
+  expect(res.status).toBe(422)
+  expect((await readJson(res)).error).toBe('Invalid request')
+})

@@ -1,0 +1,61 @@
+import type { AnyElysia } from 'elysia'
+import type { DestinationStream } from 'pino'
+import type { ServiceConfig } from './config.ts'
+import { LogStore } from './log-store.ts'
+import { createLogger } from './logger.ts'
+import { createMetrics } from './metrics.ts'
+import type { ServiceDeps } from './service.ts'
+import { handleShutdown } from './shutdown.ts'
+
+/** Logger, metrics, log store and lifecycle for one service, wired to each other. */
+export function createServiceDeps(
+  config: ServiceConfig,
+  logDestination?: DestinationStream,
+): ServiceDeps {
+  const logger = createLogger(config.serviceName, config.logLevel, logDestination)
+  const metrics = createMetrics(config.serviceName)
+  const store = new LogStore(config.logDir, {
+    written: () => metrics.filesWritten.inc(),
+    failed: (reason) => {
+      metrics.writeFailures.inc({ reason })
+      logger.warn({ reason, logDir: config.logDir }, 'log write failed')
+    },
+  })
+  return { config, logger, metrics, store, lifecycle: { draining: false } }
+}
+
+/** Prepares the log directory, listens on PORT and installs the SIGTERM/SIGINT handling. */
+export async function startService(app: AnyElysia, deps: ServiceDeps): Promise<void> {
+  const { config, logger, store, lifecycle } = deps
+  const started = performance.now()
+  const readiness = await store.init()
+  if (!readiness.ready) {
+    logger.warn(
+      { logDir: config.logDir, reason: readiness.reason },
+      'log directory not writable yet',
+    )
+  }
+  try {
+    // Elysia turns SO_REUSEPORT on by default: a second copy would share the port silently.
+    app.listen({ port: config.port, reusePort: false })
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    process.stderr.write(
+      `cannot listen on port ${config.port} (${code}): set PORT to a free port\n`,
+    )
+    process.exit(1)
+  }
+  handleShutdown({
+    lifecycle,
+    logger,
+    stopServer: async () => {
+      await app.stop()
+    },
+    drainMs: config.shutdownDrainMs,
+    stopDeadlineMs: config.processingDelayMs + 10_000,
+  })
+  logger.info(
+    { port: config.port, logDir: config.logDir, startMs: Math.round(performance.now() - started) },
+    'listening',
+  )
+}

@@ -1,0 +1,124 @@
+import { openapi } from '@elysiajs/openapi'
+import { Elysia, StatusMap, t } from 'elysia'
+import { buildInfo } from './build-info.ts'
+import type { ServiceConfig } from './config.ts'
+import { jsonErrors } from './errors.ts'
+import type { LogStore } from './log-store.ts'
+import type { Logger } from './logger.ts'
+import type { Metrics } from './metrics.ts'
+import { ErrorBody } from './schemas.ts'
+import { SWAGGER_ASSETS, swaggerAssets } from './swagger-assets.ts'
+
+/** Shared by the readiness probe and the shutdown handler. */
+export interface Lifecycle {
+  draining: boolean
+}
+
+export interface ServiceDeps {
+  config: ServiceConfig
+  logger: Logger
+  metrics: Metrics
+  store: LogStore
+  lifecycle: Lifecycle
+}
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+/** Probes and scrapes run every few seconds: logged at debug so they do not drown real requests. */
+const QUIET_ROUTES = new Set(['/readyz', '/metrics'])
+
+const statusCode = (status: number | string | undefined): number =>
+  typeof status === 'number' ? status : (StatusMap[status as keyof typeof StatusMap] ?? 200)
+
+/**
+ * Request metrics (by route template, `unmatched` otherwise) and one log line per request, for
+ * every route registered after this plugin (404s included, with a duration of 0).
+ */
+function observe({ metrics, logger }: ServiceDeps) {
+  return new Elysia({ name: 'observe' })
+    .derive({ as: 'global' }, () => ({ startedAt: performance.now() }))
+    .onAfterResponse({ as: 'global' }, (ctx) => {
+      const { request, route, path, set } = ctx
+      const startedAt = (ctx as { startedAt?: number }).startedAt
+      const ms = startedAt === undefined ? 0 : performance.now() - startedAt
+      const method = METHODS.has(request.method) ? request.method : 'OTHER'
+      const template = route || 'unmatched'
+      const status = statusCode(set.status)
+      metrics.observeRequest(method, template, status, ms / 1000)
+      const line = { method, route: template, path, status, ms: Math.round(ms * 10) / 10 }
+      if (QUIET_ROUTES.has(template)) logger.debug(line, 'request')
+      else logger.info(line, 'request')
+    })
+}
+
+const Version = t.Object({
+  service: t.String({ examples: ['backend-api'] }),
+  version: t.String({ examples: ['1.0.0'] }),
+  commit: t.String({ examples: ['1b6c38b'] }),
+  bun: t.String({ examples: ['1.4.5'] }),
+})
+
+/**
+ * What every service has: OpenAPI + Swagger UI (offline), JSON errors, request metrics and logs,
+ * and the operational routes /healthz, /readyz, /metrics and /version.
+ */
+export function servicePlugin(deps: ServiceDeps, docs: { title: string; description: string }) {
+  const { config, metrics, store, lifecycle } = deps
+  const version = { service: config.serviceName, ...buildInfo }
+  return (
+    new Elysia({ name: 'service' })
+      // Liveness comes before the observing hooks: kubelet probes cost no metrics or log work and
+      // /healthz stays as fast as a bare Bun.serve (it is therefore not in http_requests_total).
+      .get('/healthz', () => ({ status: 'ok' as const }), {
+        response: t.Object({ status: t.Literal('ok') }),
+        detail: { tags: ['ops'], summary: 'Liveness: the process answers (no I/O)' },
+      })
+      .use(
+        openapi({
+          path: '/swagger',
+          provider: 'swagger-ui',
+          documentation: {
+            info: { title: docs.title, description: docs.description, version: buildInfo.version },
+            tags: [
+              { name: 'work', description: 'What the service does' },
+              { name: 'ops', description: 'Probes, metrics and build information' },
+            ],
+          },
+          swagger: { cdn: SWAGGER_ASSETS.script, theme: SWAGGER_ASSETS.style, autoDarkMode: false },
+          exclude: { paths: [SWAGGER_ASSETS.script, SWAGGER_ASSETS.style] },
+        }),
+      )
+      .use(swaggerAssets)
+      .use(jsonErrors(deps.logger))
+      .use(observe(deps))
+      .get(
+        '/readyz',
+        async ({ status }) => {
+          if (lifecycle.draining) {
+            return status(503, { error: 'shutting down', hint: 'send traffic to another replica' })
+          }
+          const state = await store.readiness()
+          if (state.ready) return { status: 'ready' as const }
+          return status(503, {
+            error: `log directory ${store.dir} is not writable (${state.reason})`,
+            hint: 'mount LOG_DIR read-write and free disk space; readiness recovers by itself',
+          })
+        },
+        {
+          response: { 200: t.Object({ status: t.Literal('ready') }), 503: ErrorBody },
+          detail: { tags: ['ops'], summary: 'Readiness: log directory writable and not draining' },
+        },
+      )
+      .get(
+        '/metrics',
+        async () =>
+          new Response(await metrics.registry.metrics(), {
+            headers: { 'content-type': metrics.registry.contentType },
+          }),
+        { detail: { tags: ['ops'], summary: 'Prometheus metrics (text format)' } },
+      )
+      .get('/version', () => version, {
+        response: Version,
+        detail: { tags: ['ops'], summary: 'Service, version, git commit and Bun version' },
+      })
+  )
+}

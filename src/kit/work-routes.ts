@@ -1,0 +1,56 @@
+import { Elysia, t } from 'elysia'
+import { LogWriteError } from './log-store.ts'
+import { ErrorBody } from './schemas.ts'
+import type { ServiceDeps } from './service.ts'
+
+const MESSAGES = [
+  { level: 'info', message: 'Success' },
+  { level: 'info', message: 'Created' },
+  { level: 'warn', message: 'Retried' },
+  { level: 'error', message: 'Failed' },
+] as const
+
+const WorkResult = t.Object({
+  message: t.String({ examples: ['Success'] }),
+  level: t.String({ examples: ['info'] }),
+  file: t.String({ examples: ['20261126T215244123Z-info-000001-a1b2c3d4.log'] }),
+  service: t.String({ examples: ['backend-api'] }),
+  timestamp: t.String({ format: 'date-time', examples: ['2026-11-26T21:52:44.123Z'] }),
+})
+
+/** The 503 a failed log write answers, shared by every route that writes one. */
+export function writeFailure(error: LogWriteError) {
+  return {
+    error: error.message,
+    reason: error.reason,
+    hint: 'make LOG_DIR writable (read-write volume, free disk space); the service recovers by itself',
+  }
+}
+
+/** `GET /`: the simulated work: wait, then record one random log message as one new file. */
+export function workRoutes({ config, store }: ServiceDeps) {
+  return new Elysia({ name: 'work' }).get(
+    '/',
+    async ({ status }) => {
+      await Bun.sleep(config.processingDelayMs)
+      const pick = MESSAGES[Math.floor(Math.random() * MESSAGES.length)] ?? MESSAGES[0]
+      const at = new Date()
+      const timestamp = at.toISOString()
+      const record = { timestamp, service: config.serviceName, ...pick }
+      try {
+        const file = await store.write(pick.level, `${JSON.stringify(record)}\n`, at)
+        return { ...pick, file, service: config.serviceName, timestamp }
+      } catch (error) {
+        if (error instanceof LogWriteError) return status(503, writeFailure(error))
+        throw error
+      }
+    },
+    {
+      response: { 200: WorkResult, 503: ErrorBody },
+      detail: {
+        tags: ['work'],
+        summary: 'Simulated work: waits PROCESSING_DELAY_MS, then writes one log file',
+      },
+    },
+  )
+}

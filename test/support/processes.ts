@@ -1,0 +1,179 @@
+import { afterAll } from 'bun:test'
+import { constants } from 'node:os'
+import type { Subprocess } from 'bun'
+
+export interface RunningProgram {
+  url: string
+  port: number
+  proc: Subprocess
+  /** Everything the program wrote to stdout and stderr so far. */
+  output(): string
+  /** Sends `signal` (SIGTERM by default) and resolves the exit code (128 + signal if killed). */
+  stop(signal?: NodeJS.Signals): Promise<number>
+}
+
+export interface StartOptions {
+  env?: Record<string, string>
+  args?: string[]
+  /** Path polled until it answers 200; default `/healthz`. */
+  readyPath?: string
+  /** How long to wait for readiness; default 20 s. */
+  readyTimeoutMs?: number
+  /** Working directory; default the test's. */
+  cwd?: string
+}
+
+const running = new Set<Subprocess>()
+const killAll = () => {
+  for (const proc of running) proc.kill('SIGKILL')
+}
+
+// bun runs all test files in one process and evaluates this module once, so this afterAll belongs
+// to the first file that imports it; programs of later files that a test forgot to stop are
+// killed when `bun test` exits or is interrupted (the hooks below).
+try {
+  afterAll(async () => {
+    killAll()
+    await Promise.all([...running].map((p) => p.exited))
+    running.clear()
+  })
+} catch {
+  // imported outside `bun test` (e.g. a bench script): only the exit hooks apply
+}
+process.on('exit', killAll)
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killAll()
+    process.exit(128 + (constants.signals[signal] ?? 0))
+  })
+}
+
+/** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */
+export async function freePort(): Promise<number> {
+  const listener = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
+  const { port } = listener
+  listener.stop(true)
+  return port
+}
+
+/** Only what a program needs from the test's environment: no stray PORT, LOG_DIR or keys. */
+function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'TZ']) {
+    const value = process.env[name]
+    if (value) env[name] = value
+  }
+  return { ...env, ...extra }
+}
+
+function collect(stream: ReadableStream<Uint8Array>, sink: string[]): Promise<void> {
+  const decoder = new TextDecoder()
+  return stream.pipeTo(
+    new WritableStream({
+      write: (chunk) => void sink.push(decoder.decode(chunk, { stream: true })),
+    }),
+  )
+}
+
+function exitCodeOf(proc: Subprocess): number {
+  if (proc.exitCode !== null) return proc.exitCode
+  const signal = proc.signalCode as keyof typeof constants.signals | null
+  return signal ? 128 + (constants.signals[signal] ?? 0) : -1
+}
+
+/**
+ * Starts a long-running program (a service binary) on a free port and waits until `readyPath`
+ * answers 200. The process is killed after the test file if the test does not stop it.
+ */
+export async function startProgram(
+  binary: string,
+  opts: StartOptions = {},
+): Promise<RunningProgram> {
+  for (let attempt = 1; ; attempt++) {
+    const port = Number(opts.env?.PORT ?? (await freePort()))
+    try {
+      return await startOnce(binary, opts, port)
+    } catch (error) {
+      // Parallel test processes may take the port between freePort() and the program's bind.
+      if (!(error instanceof PortTaken) || opts.env?.PORT || attempt >= 3) throw error
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnce(
+  binary: string,
+  opts: StartOptions,
+  port: number,
+): Promise<RunningProgram> {
+  const chunks: string[] = []
+  const proc = Bun.spawn([binary, ...(opts.args ?? [])], {
+    cwd: opts.cwd,
+    env: baseEnv({ PORT: String(port), ...opts.env }),
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  running.add(proc)
+  const drained = Promise.all([collect(proc.stdout, chunks), collect(proc.stderr, chunks)])
+  void proc.exited.then(() => running.delete(proc))
+  const url = `http://127.0.0.1:${port}`
+  const program: RunningProgram = {
+    url,
+    port,
+    proc,
+    output: () => chunks.join(''),
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal)
+      await proc.exited
+      await drained.catch(() => {})
+      return exitCodeOf(proc)
+    },
+  }
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000)
+  const readyUrl = url + (opts.readyPath ?? '/healthz')
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      await drained.catch(() => {})
+      const message = `${binary} exited (${exitCodeOf(proc)}) before ready:\n${program.output()}`
+      throw /EADDRINUSE/.test(message) ? new PortTaken(message) : new Error(message)
+    }
+    const status = await fetch(readyUrl, { signal: AbortSignal.timeout(1000) })
+      .then((r) => r.status)
+      .catch(() => 0)
+    if (status === 200) return program
+    await Bun.sleep(25)
+  }
+  proc.kill('SIGKILL')
+  throw new Error(`${binary} was not ready at ${readyUrl} in time:\n${program.output()}`)
+}
+
+export interface RunResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+  durationMs: number
+}
+
+/** Runs a one-shot program (e.g. `health-check`) to completion; killed after `timeoutMs`. */
+export async function runProgram(
+  binary: string,
+  opts: { env?: Record<string, string>; args?: string[]; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  const started = performance.now()
+  const proc = Bun.spawn([binary, ...(opts.args ?? [])], {
+    env: baseEnv(opts.env),
+    stdout: 'pipe',
+    stderr: 'pipe',
+    timeout: opts.timeoutMs ?? 30_000,
+    killSignal: 'SIGKILL',
+  })
+  running.add(proc)
+  const [stdout, stderr] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ])
+  running.delete(proc)
+  return { exitCode: exitCodeOf(proc), stdout, stderr, durationMs: performance.now() - started }
+}
