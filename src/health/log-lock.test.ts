@@ -1,0 +1,49 @@
+import { afterEach, beforeEach, expect, test } from 'bun:test'
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { withLock } from './log-lock.ts'
+
+let dir: string
+let lock: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'log-lock-'))
+  lock = join(dir, 'health.log.lock')
+})
+afterEach(() => rm(dir, { recursive: true, force: true }))
+
+test('holders run one at a time and the lock file is gone afterwards', async () => {
+  let inside = 0
+  let most = 0
+  const work = async () => {
+    inside++
+    most = Math.max(most, inside)
+    await Bun.sleep(10)
+    inside--
+  }
+  await Promise.all(Array.from({ length: 8 }, () => withLock(lock, work)))
+  expect(most).toBe(1)
+  expect(await readdir(dir)).toEqual([])
+})
+
+test('a live lock held past waitMs: work runs unlocked and the lock is left alone', async () => {
+  await writeFile(lock, 'another run')
+  const locked = await withLock(lock, async (held) => held, { waitMs: 100 })
+  expect(locked).toBe(false)
+  expect(await readdir(dir)).toEqual(['health.log.lock'])
+})
+
+test('a stale lock left by a dead run is broken', async () => {
+  await writeFile(lock, 'dead run')
+  const old = new Date(Date.now() - 60_000)
+  await utimes(lock, old, old)
+  const locked = await withLock(lock, async (held) => held, { waitMs: 1000, staleMs: 30_000 })
+  expect(locked).toBe(true)
+  expect(await readdir(dir)).toEqual([])
+})
+
+test('an error other than "taken" (no such directory) is thrown', async () => {
+  await expect(withLock(join(dir, 'missing/x.lock'), async () => 1)).rejects.toMatchObject({
+    code: 'ENOENT',
+  })
+})

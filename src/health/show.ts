@@ -1,0 +1,42 @@
+// `health-check show`: the tail of the log, reaching into rotated files when the live one is
+// short. The runtime image has no shell or `cat`; this is how a person reads the claim.
+import { readFile } from 'node:fs/promises'
+import type { LogSettings } from './config.ts'
+import { rotatedPath } from './health-log.ts'
+
+async function linesOf(path: string): Promise<string[] | undefined> {
+  try {
+    const text = await readFile(path, 'utf8')
+    return text.split('\n').filter((line) => line !== '')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+/**
+ * The last `count` lines, oldest first, from the live file then `.1`, `.2`, ...; undefined when
+ * there is no log at all yet.
+ */
+export async function tailHealthLog(
+  log: LogSettings,
+  count: number,
+): Promise<string[] | undefined> {
+  const paths = [
+    log.file,
+    ...Array.from({ length: log.keep }, (_, i) => rotatedPath(log.file, i + 1)),
+  ]
+  const newestFirst: string[][] = []
+  let collected = 0
+  let found = false
+  for (const path of paths) {
+    if (collected >= count) break
+    const lines = await linesOf(path)
+    if (lines === undefined) continue
+    found = true
+    const wanted = lines.slice(Math.max(0, lines.length - (count - collected)))
+    newestFirst.push(wanted)
+    collected += wanted.length
+  }
+  return found ? newestFirst.reverse().flat() : undefined
+}
