@@ -27,12 +27,16 @@ test('per-environment URL and key override the shared URL; keys are trimmed', ()
   expect(external.targets.staging.url).toBe('http://shared.example/logs')
 })
 
+test('a bad URL is not echoed: it may carry credentials', () => {
+  expect(() => readBackendConfig({ EXTERNAL_API_URL: 'ftp://user:hunter2@x' })).not.toThrow(
+    /hunter2/,
+  )
+  expect(() => readBackendConfig({ EXTERNAL_API_URL: 'ftp://user:hunter2@x' })).toThrow(ConfigError)
+})
+
 test.each([
-  [
-    { EXTERNAL_API_URL: 'ftp://x' },
-    'EXTERNAL_API_URL="ftp://x" is invalid: use an http:// or https:// URL',
-  ],
-  [{ EXTERNAL_API_URL_STAGING: 'nope' }, 'EXTERNAL_API_URL_STAGING="nope" is invalid'],
+  [{ EXTERNAL_API_URL: 'ftp://x' }, 'EXTERNAL_API_URL is invalid: use an http:// or https:// URL'],
+  [{ EXTERNAL_API_URL_STAGING: 'nope' }, 'EXTERNAL_API_URL_STAGING is invalid'],
   [
     { EXTERNAL_API_TIMEOUT_MS: '0' },
     'EXTERNAL_API_TIMEOUT_MS="0" is invalid: use a whole number from 1',

@@ -1,7 +1,7 @@
 // The health program's settings, all from the environment (names and defaults: docs/DESIGN.md).
 import { resolve } from 'node:path'
-import { ConfigError, type Env, readChoice, readInt } from '../kit/config.ts'
-import { defaultTargets, EXTERNAL_ENVS, isHttpUrl, parseTargets, type Target } from './targets.ts'
+import { ConfigError, type Env, readChoice, readInt, readUrl } from '../kit/config.ts'
+import { defaultTargets, EXTERNAL_ENVS, parseTargets, type Target } from './targets.ts'
 
 export interface LogSettings {
   file: string
@@ -13,15 +13,6 @@ export interface HealthConfig {
   targets: Target[]
   timeoutMs: number
   log: LogSettings
-}
-
-/** Unlike the kit's readUrl, never echoes the value: a base URL may carry credentials. */
-function baseUrl(env: Env, name: string, fallback: string): string {
-  const raw = env[name] || fallback
-  if (!isHttpUrl(raw)) {
-    throw new ConfigError(`${name} is invalid: use an http:// or https:// URL such as ${fallback}`)
-  }
-  return raw
 }
 
 /** Where the log lives and how it rotates: all that `health-check show` needs. */
@@ -47,7 +38,7 @@ export function loadHealthConfig(env: Env): HealthConfig {
     return { targets: parseTargets(env.HEALTH_TARGETS), timeoutMs, log }
   }
   const externalEnv = readChoice(env, 'HEALTH_EXTERNAL_ENV', 'development', EXTERNAL_ENVS)
-  const backend = baseUrl(env, 'BACKEND_URL', 'http://backend-api-service-unique.backend-namespace')
-  const data = baseUrl(env, 'DATA_URL', 'http://data-api-service-unique.data-namespace')
+  const backend = readUrl(env, 'BACKEND_URL', 'http://backend-api-service-unique.backend-namespace')
+  const data = readUrl(env, 'DATA_URL', 'http://data-api-service-unique.data-namespace')
   return { targets: defaultTargets(backend, data, externalEnv), timeoutMs, log }
 }

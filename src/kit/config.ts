@@ -42,11 +42,12 @@ export function readChoice<T extends string>(
   return raw as T
 }
 
+/** Never echoes the value: a URL may carry credentials in its userinfo or query. */
 export function readUrl(env: Env, name: string, fallback: string): string {
   const raw = env[name] || fallback
   const url = URL.parse(raw)
   if (!url || !['http:', 'https:'].includes(url.protocol)) {
-    throw new ConfigError(`${name}="${raw}" is invalid: use an http:// or https:// URL`)
+    throw new ConfigError(`${name} is invalid: use an http:// or https:// URL such as ${fallback}`)
   }
   return raw
 }
