@@ -11,7 +11,7 @@ test.each([
   ['PORT', 'http', 'PORT="http" is invalid: use a whole number from 1 to 65535'],
   ['PROCESSING_DELAY_MS', '-5', 'PROCESSING_DELAY_MS="-5" is invalid'],
   ['LOG_LEVEL', 'verbose', 'LOG_LEVEL="verbose" is invalid: use one of'],
-  ['EXTERNAL_API_URL', 'not a url', 'EXTERNAL_API_URL="not a url" is invalid'],
+  ['EXTERNAL_API_URL', 'not a url', 'EXTERNAL_API_URL is invalid: use an http'],
 ])(
   '%s=%s stops start-up: exit 1 and one line on stderr',
   async (name, value, message) => {
