@@ -1,0 +1,137 @@
+// Turns the measured figures into the one side-by-side table: absolute values per peer, ratios of
+// ours against the baselines of the same run, and the issue's targets marked pass/fail.
+import type { BurstResult } from './load/burst.ts'
+
+export type BurstFigures = BurstResult & {
+  files: number
+  completeFiles: number
+  peakRssMiB: number
+  /** connections the kernel dropped from a full accept queue during the burst (machine-wide) */
+  overflows: number
+}
+
+export type PeerFigures = {
+  healthzRps?: number
+  bursts: Record<number, BurstFigures | undefined>
+  readyMs?: number
+}
+
+export type HealthFigures = { wallMs: number; sumMs: number; slowestMs: number; checks: number }
+
+export type Figures = {
+  flaskDev: PeerFigures
+  gunicorn: PeerFigures
+  bareBun: PeerFigures
+  ours: PeerFigures
+  health?: HealthFigures
+}
+
+type Row = { measure: string; cells: string[]; ratio: string; target: string; pass?: boolean }
+
+const n0 = (v?: number) => (v === undefined ? 'n/a' : Math.round(v).toLocaleString('en-US'))
+const s2 = (ms?: number) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`)
+const x = (a?: number, b?: number) =>
+  a === undefined || b === undefined || b === 0 ? 'n/a' : `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}x`
+/** A baseline whose slow requests hit the client timeout has a p99 that is only a lower bound. */
+const atLeast = (r?: BurstFigures) => (r && r.errors > 0 ? '>= ' : '')
+const peersOf = (f: Figures) => [f.flaskDev, f.gunicorn, f.bareBun, f.ours]
+
+function burstRows(f: Figures, size: number, targeted: boolean): Row[] {
+  const b = peersOf(f).map((p) => p.bursts[size])
+  const ours = f.ours.bursts[size]
+  const cell = (pick: (r: BurstFigures) => string) => b.map((r) => (r ? pick(r) : '-'))
+  const rows: Row[] = [
+    {
+      measure: `\`/\` x${size} p50 / p99`,
+      cells: cell((r) => `${s2(r.p50Ms)} / ${s2(r.p99Ms)}`),
+      ratio: `p99 ${x(ours?.p99Ms, f.bareBun.bursts[size]?.p99Ms)} bare, ${atLeast(f.flaskDev.bursts[size])}${x(f.flaskDev.bursts[size]?.p99Ms, ours?.p99Ms)} lower than Flask dev`,
+      target: targeted ? 'p99 <= 3.25 s' : '',
+      pass: targeted && ours ? ours.p99Ms <= 3250 : undefined,
+    },
+    {
+      measure: `\`/\` x${size} errors`,
+      cells: cell((r) => `${r.errors}${r.errors ? ` (${topOutcomes(r)})` : ''}`),
+      ratio: '',
+      target: targeted ? '0' : '',
+      pass: targeted && ours ? ours.errors === 0 : undefined,
+    },
+    {
+      measure: `\`/\` x${size} files / requests`,
+      cells: cell((r) => `${r.files} / ${r.requests}`),
+      ratio: '',
+      target: targeted ? `exactly ${size} complete` : '',
+      pass: targeted && ours ? ours.files === size && ours.completeFiles === size : undefined,
+    },
+  ]
+  rows.push({
+    measure: `\`/\` x${size} accept-queue overflows`,
+    cells: cell((r) => n0(r.overflows)),
+    ratio: '',
+    target: '',
+  })
+  if (targeted) {
+    rows.push({
+      measure: `peak RSS in the x${size} burst`,
+      cells: cell((r) => `${n0(r.peakRssMiB)} MiB`),
+      ratio: `${x(ours?.peakRssMiB, f.bareBun.bursts[size]?.peakRssMiB)} bare, ${x(ours?.peakRssMiB, f.flaskDev.bursts[size]?.peakRssMiB)} Flask dev`,
+      target: '<= 256 MB',
+      pass: ours ? ours.peakRssMiB * 1.048576 <= 256 : undefined,
+    })
+  }
+  return rows
+}
+
+function topOutcomes(r: BurstResult): string {
+  return Object.entries(r.outcomes)
+    .filter(([k]) => k !== '200')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 2)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ')
+}
+
+export function rows(f: Figures): Row[] {
+  const rps = peersOf(f).map((p) => (p.healthzRps === undefined ? '-' : n0(p.healthzRps)))
+  const ours = f.ours.healthzRps ?? 0
+  const h = f.health
+  return [
+    {
+      measure: '`/healthz` req/s (wrk)',
+      cells: rps,
+      ratio: `${x(ours, f.bareBun.healthzRps)} bare, ${x(ours, f.flaskDev.healthzRps)} Flask dev`,
+      target: '>= 0.8x bare, >= 50x Flask dev',
+      pass: ours >= 0.8 * (f.bareBun.healthzRps ?? 0) && ours >= 50 * (f.flaskDev.healthzRps ?? 0),
+    },
+    ...burstRows(f, 1000, false),
+    ...burstRows(f, 5000, true),
+    {
+      measure: 'start to first ready 200 (median of 10)',
+      cells: ['-', '-', `${f.bareBun.readyMs?.toFixed(1)} ms`, `${f.ours.readyMs?.toFixed(1)} ms`],
+      ratio: `${x(f.ours.readyMs, f.bareBun.readyMs)} bare`,
+      target: '<= 60 ms',
+      pass: f.ours.readyMs !== undefined && f.ours.readyMs <= 60,
+    },
+    {
+      measure: 'health run: wall / sum of checks / slowest',
+      cells: [
+        '-',
+        '-',
+        '-',
+        h ? `${n0(h.wallMs)} / ${n0(h.sumMs)} / ${n0(h.slowestMs)} ms` : 'n/a',
+      ],
+      ratio: h ? `wall ${x(h.wallMs, h.sumMs)} the sum` : '',
+      target: '<= slowest + 100 ms',
+      pass: h ? h.wallMs <= h.slowestMs + 100 : false,
+    },
+  ]
+}
+
+export function markdownTable(f: Figures): string {
+  const head = ['measure', 'Flask dev', 'gunicorn', 'bare Bun.serve', 'ours', 'ratio', 'target', '']
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`]
+  for (const r of rows(f)) {
+    const mark = r.pass === undefined ? '' : r.pass ? 'PASS' : 'MISS'
+    lines.push(`| ${[r.measure, ...r.cells, r.ratio, r.target, mark].join(' | ')} |`)
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,89 @@
+// /download_external_logs against an upstream that keeps changing its mind: refusing, stalling,
+// 429, 500, truncating, rejecting the key, sending too much or answering well. Every answer must be
+// one of the documented mappings, arrive within timeout x attempts (+ backoff), and never carry the key.
+import { afterAll, expect, test } from 'bun:test'
+import { startFakeUpstream, type UpstreamMode } from '../support/upstream.ts'
+import { size, startBackend, tempDir } from './backend.ts'
+
+const KEY = 'chaos-integration-key-9876543210'
+const TIMEOUT_MS = 300
+const RETRIES = 2
+/** Backoff is 200 ms doubling with up to +50 % jitter: 300 + 600 ms at most for two retries. */
+const WITHIN_MS = (RETRIES + 1) * TIMEOUT_MS + 900 + 600
+const REQUESTS = size(40, 300)
+const PARALLEL = 8
+const MODES: UpstreamMode[] = [
+  'ok',
+  'refuse',
+  'stall',
+  'too-many',
+  'server-error',
+  'truncate',
+].concat(['unauthorized', 'oversize']) as UpstreamMode[]
+/** The documented mapping: 200 saved, 502 rejected/upstream/network/oversize, 504 deadline. */
+const DOCUMENTED = new Set([200, 502, 504])
+
+const dirs: Awaited<ReturnType<typeof tempDir>>[] = []
+afterAll(() => Promise.all(dirs.map((d) => d.remove())))
+
+const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)] as T
+
+test(`${REQUESTS} downloads through a chaotic upstream -> documented answers in time, key never shown`, async () => {
+  const dir = await tempDir('chaos')
+  dirs.push(dir)
+  const upstream = await startFakeUpstream({ key: KEY })
+  const backend = await startBackend(dir.path, {
+    EXTERNAL_API_URL_DEVELOPMENT: upstream.url,
+    EXTERNAL_INTEGRATION_KEY_DEVELOPMENT: KEY,
+    EXTERNAL_API_TIMEOUT_MS: String(TIMEOUT_MS),
+    EXTERNAL_API_RETRIES: String(RETRIES),
+    LOG_LEVEL: 'debug',
+  })
+  const seen = new Map<number, number>()
+  const download = () => fetch(`${backend.url}/download_external_logs?env=dev`)
+  let flipping = true
+  let flipper: Promise<void> = Promise.resolve()
+  try {
+    // calibration: the mapping works at all before chaos makes every answer a surprise
+    upstream.mode('ok')
+    expect((await download()).status).toBe(200)
+    upstream.mode('unauthorized')
+    expect((await download()).status).toBe(502)
+    flipper = (async () => {
+      while (flipping) {
+        upstream.mode(pick(MODES))
+        await Bun.sleep(5 + Math.random() * 100)
+      }
+    })()
+    for (let sent = 0; sent < REQUESTS; sent += PARALLEL) {
+      await Promise.all(
+        Array.from({ length: Math.min(PARALLEL, REQUESTS - sent) }, async () => {
+          upstream.mode(pick(MODES))
+          const started = performance.now()
+          const response = await download()
+          const raw = await response.text()
+          const ms = performance.now() - started
+          seen.set(response.status, (seen.get(response.status) ?? 0) + 1)
+          expect(DOCUMENTED.has(response.status)).toBe(true)
+          expect(ms).toBeLessThan(WITHIN_MS)
+          expect(raw).not.toContain(KEY)
+          expect(JSON.stringify([...response.headers])).not.toContain(KEY)
+          const body = JSON.parse(raw) as Record<string, unknown>
+          if (response.status === 200) expect(typeof body.file).toBe('string')
+          else expect(typeof body.error).toBe('string')
+        }),
+      )
+    }
+  } finally {
+    flipping = false
+    await flipper
+    upstream.close()
+  }
+  // the key really was sent upstream, so its absence everywhere else means something
+  expect(upstream.requests.some((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true)
+  const metrics = await (await fetch(`${backend.url}/metrics`)).text()
+  expect(metrics).not.toContain(KEY)
+  expect(await backend.stop()).toBe(0)
+  expect(backend.output()).not.toContain(KEY)
+  console.info(`chaos answers: ${JSON.stringify(Object.fromEntries(seen))}`)
+}, 300_000)
