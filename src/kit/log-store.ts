@@ -45,6 +45,11 @@ export type Readiness = { ready: true } | { ready: false; reason: string }
 
 const LOG_FILE = /^\d{8}T\d{9}Z-[a-z0-9.-]+-[0-9a-z]{6}-[0-9a-f]{8}\.log$/
 const PROBE_EVERY_MS = 3000
+/**
+ * What the readiness probe writes and syncs. An empty file still gets created on a full disk, so
+ * only real bytes tell whether a log entry would fit.
+ */
+const PROBE_DATA = new Uint8Array(64 * 1024)
 const STALE_TEMP_MS = 60_000
 /** /logs shows at most this much of one file; large external bodies stay readable on disk. */
 export const MAX_SHOWN_BYTES = 64 * 1024
@@ -162,7 +167,7 @@ export class LogStore {
 
   /**
    * Whether files can be written now. Cheap for probes: answers from the last write or probe and
-   * re-probes (one temp file, written and removed) at most every few seconds.
+   * re-probes (one 64 KiB temp file, written, synced and removed) at most every few seconds.
    */
   readiness(): Readiness | Promise<Readiness> {
     if (Date.now() - this.checkedAt < PROBE_EVERY_MS) return this.state
@@ -173,11 +178,20 @@ export class LogStore {
     this.probing ??= (async () => {
       const temp = join(this.dir, `.probe-${process.pid}-${this.instance}.tmp`)
       try {
-        await this.inDir(async () => (await open(temp, 'w')).close())
+        await this.inDir(async () => {
+          const handle = await open(temp, 'w')
+          try {
+            await handle.writeFile(PROBE_DATA)
+            await handle.datasync()
+          } finally {
+            await handle.close()
+          }
+        })
         await rm(temp, { force: true })
         this.remember({ ready: true })
       } catch (error) {
         this.remember({ ready: false, reason: failureReason(error) })
+        await rm(temp, { force: true }).catch(() => {})
       }
       this.probing = null
       return this.state
