@@ -21,12 +21,16 @@ export type Program = keyof typeof programs
 const root = resolve(import.meta.dir, '..')
 
 function gitCommit(): string {
-  const git = Bun.spawnSync(['git', 'rev-parse', '--short', 'HEAD'], {
-    cwd: root,
-    stderr: 'ignore',
-  })
-  const commit = git.success ? git.stdout.toString().trim() : ''
-  return commit || 'unknown'
+  // No git on PATH (a build container) throws instead of failing: both mean "unknown".
+  try {
+    const git = Bun.spawnSync(['git', 'rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      stderr: 'ignore',
+    })
+    return (git.success && git.stdout.toString().trim()) || 'unknown'
+  } catch {
+    return 'unknown'
+  }
 }
 
 function parseArgs(argv: string[]): { names: Program[]; outdir: string } {
@@ -68,6 +72,10 @@ export async function build(name: Program, outdir: string): Promise<string> {
       '--compile',
       '--minify-whitespace',
       '--minify-syntax',
+      // Precompiled bytecode: ready in ~34 ms instead of ~80 ms (median of 10 starts, measured
+      // 2026-11-26), for 4.5 MB more binary. Needs export-free entry files (main.ts).
+      '--bytecode',
+      '--format=esm',
       '--no-compile-autoload-dotenv',
       '--no-compile-autoload-bunfig',
       '--define',
