@@ -1,19 +1,16 @@
-import { afterAll } from 'bun:test'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BinaryName, compiledBinary } from '../support/binaries.ts'
+import { trackDir } from '../support/leftovers.ts'
 import { type RunningProgram, startProgram } from '../support/processes.ts'
 
 export type ServiceBinary = Extract<BinaryName, 'backend-api' | 'data-api'>
 export const SERVICES: ServiceBinary[] = ['backend-api', 'data-api']
 
-const dirs: string[] = []
-afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))))
-
 export async function tempDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `${prefix}-`))
-  dirs.push(dir)
+  trackDir(dir)
   return dir
 }
 

@@ -1,6 +1,6 @@
-import { afterAll } from 'bun:test'
 import { constants } from 'node:os'
 import type { Subprocess } from 'bun'
+import { trackProcess } from './leftovers.ts'
 
 export interface RunningProgram {
   url: string
@@ -21,31 +21,6 @@ export interface StartOptions {
   readyTimeoutMs?: number
   /** Working directory; default the test's. */
   cwd?: string
-}
-
-const running = new Set<Subprocess>()
-const killAll = () => {
-  for (const proc of running) proc.kill('SIGKILL')
-}
-
-// bun runs all test files in one process and evaluates this module once, so this afterAll belongs
-// to the first file that imports it; programs of later files that a test forgot to stop are
-// killed when `bun test` exits or is interrupted (the hooks below).
-try {
-  afterAll(async () => {
-    killAll()
-    await Promise.all([...running].map((p) => p.exited))
-    running.clear()
-  })
-} catch {
-  // imported outside `bun test` (e.g. a bench script): only the exit hooks apply
-}
-process.on('exit', killAll)
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    killAll()
-    process.exit(128 + (constants.signals[signal] ?? 0))
-  })
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */
@@ -83,7 +58,7 @@ function exitCodeOf(proc: Subprocess): number {
 
 /**
  * Starts a long-running program (a service binary) on a free port and waits until `readyPath`
- * answers 200. The process is killed after the test file if the test does not stop it.
+ * answers 200. A program the test does not stop is killed at the end of the run (test/preload.ts).
  */
 export async function startProgram(
   binary: string,
@@ -114,9 +89,8 @@ async function startOnce(
     stdout: 'pipe',
     stderr: 'pipe',
   })
-  running.add(proc)
+  trackProcess(proc)
   const drained = Promise.all([collect(proc.stdout, chunks), collect(proc.stderr, chunks)])
-  void proc.exited.then(() => running.delete(proc))
   const url = `http://127.0.0.1:${port}`
   const program: RunningProgram = {
     url,
@@ -168,12 +142,11 @@ export async function runProgram(
     timeout: opts.timeoutMs ?? 30_000,
     killSignal: 'SIGKILL',
   })
-  running.add(proc)
+  trackProcess(proc)
   const [stdout, stderr] = await Promise.all([
     new Response(proc.stdout).text(),
     new Response(proc.stderr).text(),
     proc.exited,
   ])
-  running.delete(proc)
   return { exitCode: exitCodeOf(proc), stdout, stderr, durationMs: performance.now() - started }
 }
