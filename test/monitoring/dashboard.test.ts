@@ -163,9 +163,7 @@ describe('Grafana dashboard small-services', () => {
 
   test('the README says where each seed panel lives', async () => {
     const readme = await readFile(join(root, 'README.md'), 'utf8')
-    const section =
-      readme.split('<!-- section: monitoring -->')[1]?.split('<!-- /section: monitoring -->')[0] ??
-      ''
+    const section = readme.split('\n## Monitoring\n')[1]?.split('\n## ')[0] ?? ''
     for (const panel of panels.filter((p) => p.origin === 'seed'))
       expect(section).toContain(panel.title)
   })
