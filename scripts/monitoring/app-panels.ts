@@ -8,6 +8,17 @@ function latencyQuantile(q: number): Query {
   }
 }
 
+const HEALTH_CRONJOB = 'namespace="health-namespace", cronjob="health-check"'
+const HEALTH_JOBS = 'namespace="health-namespace", job_name=~"health-check-.*"'
+
+/**
+ * A Job status series of the newest health-check Job only. Summing over every Job would count the
+ * CronJob's history (at most 3 succeeded and 3 failed Jobs), not runs.
+ */
+function newestHealthJob(metric: string): string {
+  return `max(${metric}{${HEALTH_JOBS}} and on (namespace, job_name) (kube_job_created{${HEALTH_JOBS}} == on (namespace) group_left () max by (namespace) (kube_job_created{${HEALTH_JOBS}})))`
+}
+
 export const appRows: Row[] = [
   {
     title: 'Services',
@@ -75,31 +86,30 @@ export const appRows: Row[] = [
     title: 'Health check',
     panels: [
       {
-        title: 'Health-check runs',
+        title: 'Last health-check run',
         description:
-          'Succeeded and failed health-check Jobs still kept by the CronJob (kube-state-metrics).',
+          'Outcome of the newest health-check Job (kube-state-metrics): succeeded is 1 once it passed; failed counts its failed pods (backoffLimit 1 allows one retry). Both 0 while it runs. Older Jobs in the CronJob history are ignored.',
         unit: 'short',
         origin: 'kube-state-metrics',
         queries: [
-          {
-            expr: 'sum(kube_job_status_succeeded{namespace="health-namespace", job_name=~"health-check-.*"})',
-            legend: 'succeeded',
-          },
-          {
-            expr: 'sum(kube_job_status_failed{namespace="health-namespace", job_name=~"health-check-.*"})',
-            legend: 'failed',
-          },
+          { expr: newestHealthJob('kube_job_status_succeeded'), legend: 'succeeded' },
+          { expr: newestHealthJob('kube_job_status_failed'), legend: 'failed pods' },
         ],
       },
       {
         title: 'Time since last successful health check',
-        description: 'Seconds since the health-check CronJob last completed successfully.',
+        description:
+          'Seconds since the health-check CronJob last started a run and last completed one successfully; when the two drift apart the runs fail. SmallServiceHealthCheckFailed fires past 15 minutes without a success.',
         unit: 's',
         origin: 'kube-state-metrics',
         queries: [
           {
-            expr: 'time() - kube_cronjob_status_last_successful_time{namespace="health-namespace", cronjob="health-check"}',
-            legend: 'health-check',
+            expr: `time() - max(kube_cronjob_status_last_successful_time{${HEALTH_CRONJOB}})`,
+            legend: 'since last success',
+          },
+          {
+            expr: `time() - max(kube_cronjob_status_last_schedule_time{${HEALTH_CRONJOB}})`,
+            legend: 'since last run started',
           },
         ],
       },

@@ -8,6 +8,15 @@ const backendTarget = {
   service: 'backend-api-service-unique',
   instance: '10.244.0.7:5000',
 }
+const dataTarget = {
+  namespace: 'data-namespace',
+  pod: 'data-api-5c6d-fghij',
+  job: 'data-api-service-unique',
+  service: 'data-api-service-unique',
+  instance: '10.244.0.8:5000',
+}
+const ksmDeployment = { job: 'kube-state-metrics', instance: '10.244.0.9:8080' }
+const backendDeployment = { namespace: 'backend-namespace', deployment: 'backend-api' }
 const http = (labels: Labels, route: string, status: string, values: string) =>
   s('http_requests_total', { ...labels, method: 'GET', route, status }, values)
 const bucket = (labels: Labels, le: string, values: string) =>
@@ -40,6 +49,35 @@ export const appAlertScenarios: AlertScenario[] = [
       s('up', { job: 'kube-state-metrics', instance: 'x' }, '0 0 0 0 0 0'),
     ],
     at: '5m',
+    firing: [],
+  },
+  {
+    alert: 'SmallServiceNoScrapeTarget',
+    case: "the backend's ServiceMonitor selects nothing",
+    series: [
+      s('up', dataTarget, '1x10'),
+      s('kube_deployment_spec_replicas', { ...ksmDeployment, ...backendDeployment }, '1x10'),
+    ],
+    at: '8m',
+    firing: [
+      {
+        labels: { job: 'backend-api-service-unique', namespace: 'backend-namespace' },
+        summary: 'backend-api-service-unique: Prometheus has no target to scrape',
+      },
+    ],
+  },
+  {
+    alert: 'SmallServiceNoScrapeTarget',
+    case: 'a discovered backend target that is down, and data scaled to zero',
+    series: [
+      s('up', backendTarget, '0x10'),
+      s(
+        'kube_deployment_spec_replicas',
+        { ...ksmDeployment, namespace: 'data-namespace', deployment: 'data-api' },
+        '0x10',
+      ),
+    ],
+    at: '8m',
     firing: [],
   },
   {

@@ -5,7 +5,6 @@ import { type AlertScenario, backendPod, s } from './scenario-series.ts'
 const ksm = { job: 'kube-state-metrics' }
 const container = { ...backendPod, container: 'backend-api' }
 const deployment = { namespace: 'data-namespace', deployment: 'data-api', ...ksm }
-const healthJob = { namespace: 'health-namespace', job_name: 'health-check-29012345', ...ksm }
 
 export const clusterAlertScenarios: AlertScenario[] = [
   {
@@ -26,36 +25,6 @@ export const clusterAlertScenarios: AlertScenario[] = [
     series: [
       s('kube_deployment_status_replicas_available', deployment, '1 0 0 0 0 0'),
       s('kube_deployment_spec_replicas', deployment, '1 0 0 0 0 0'),
-    ],
-    at: '5m',
-    firing: [],
-  },
-  {
-    alert: 'SmallServiceHealthCheckFailed',
-    case: 'a run fails',
-    series: [
-      s('kube_job_status_failed', healthJob, '0 1 1 1 1 1'),
-      s('kube_job_status_succeeded', healthJob, '0 0 0 0 0 0'),
-    ],
-    at: '5m',
-    firing: [
-      {
-        labels: { namespace: 'health-namespace', job_name: 'health-check-29012345' },
-        summary: 'Health-check run health-check-29012345 failed',
-      },
-    ],
-  },
-  {
-    alert: 'SmallServiceHealthCheckFailed',
-    case: 'a run fails once then succeeds on retry, and a failing Job elsewhere',
-    series: [
-      s('kube_job_status_failed', healthJob, '0 1 1 1 1 1'),
-      s('kube_job_status_succeeded', healthJob, '0 0 1 1 1 1'),
-      s(
-        'kube_job_status_failed',
-        { ...ksm, namespace: 'default', job_name: 'health-check-x' },
-        '1 1 1 1 1 1',
-      ),
     ],
     at: '5m',
     firing: [],

@@ -110,6 +110,10 @@ describe('Grafana dashboard small-services', () => {
     expect(has(/log_write_failures_total/)).toBe(true)
     expect(has(/sum by \(env, outcome\) \(rate\(external_api_requests_total/)).toBe(true)
     expect(has(/kube_job_status_failed\{namespace="health-namespace"/)).toBe(true)
+    expect(has(/time\(\) - max\(kube_cronjob_status_last_successful_time/)).toBe(true)
+    // newest Job only: a sum over Jobs would count the CronJob's history, not runs
+    for (const e of exprs.filter((e) => e.includes('kube_job_status_')))
+      expect(e, 'picks the newest Job').toContain('max by (namespace) (kube_job_created')
   })
 
   test('every panel and query uses the Prometheus datasource UID the chart provisions', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { appAlertScenarios } from './app-alert-scenarios.ts'
 import { clusterAlertScenarios } from './cluster-alert-scenarios.ts'
+import { healthAlertScenarios } from './health-alert-scenarios.ts'
 import {
   alertRules,
   promtool,
@@ -14,7 +15,11 @@ import {
 } from './monitoring-files.ts'
 import type { AlertScenario } from './scenario-series.ts'
 
-export const alertScenarios: AlertScenario[] = [...appAlertScenarios, ...clusterAlertScenarios]
+export const alertScenarios: AlertScenario[] = [
+  ...appAlertScenarios,
+  ...clusterAlertScenarios,
+  ...healthAlertScenarios,
+]
 export const groups = await ruleGroups()
 export const alerts = alertRules(groups)
 const ruleNamed = (name: string): Rule => {

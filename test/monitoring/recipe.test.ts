@@ -1,35 +1,87 @@
 // `just monitoring` runs against a cluster and helm, which are outside the project: here helm and
-// kubectl are stand-ins on PATH that record their arguments, so the test sees the exact calls.
+// kubectl are stand-ins that record their arguments, alone on a PATH that holds nothing else but
+// bash (and node for an npm-installed just), so the test sees the exact calls even on a machine
+// with the real tools installed.
 import { describe, expect } from 'bun:test'
 import { existsSync } from 'node:fs'
-import { chmod, readFile, writeFile } from 'node:fs/promises'
+import { chmod, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hasCommand, testWhen } from '../support/requirements.ts'
 import { root, scratchDir } from './monitoring-files.ts'
 
-const withJust = testWhen(hasCommand('just'), 'just is not installed (npm i -g rust-just)')
+const withJust = testWhen(
+  hasCommand('just') && hasCommand('bash'),
+  'just or bash is not installed (npm i -g rust-just)',
+)
 
-/** A directory with recording stand-ins; `kubectl cluster-info` exits with `clusterExit`. */
-async function fakeTools(tools: string[], clusterExit = 0): Promise<{ bin: string; log: string }> {
-  const bin = await scratchDir('fake-tools')
-  const log = join(bin, 'calls.log')
-  for (const tool of tools) {
-    const script = `#!/bin/sh\necho "${tool} $*" >> "${log}"\n[ "$1" = cluster-info ] && exit ${clusterExit}\nexit 0\n`
-    await writeFile(join(bin, tool), script)
-    await chmod(join(bin, tool), 0o755)
-  }
-  return { bin, log }
+/** The chart version the fake helm installs when the recipe pins none. */
+const LATEST = '1.4.0'
+
+// Shell builtins only: the PATH has nothing else. The fake keeps each release's chart in a file
+// named after the release, as `helm list -o json` reports it.
+const fakeHelm = (log: string, state: string) => `#!/bin/sh
+echo "helm $*" >> "${log}"
+case "$1" in
+  list)
+    name=\${5#^}; name=\${name%\\$}
+    if [ -f "${state}/$name" ]; then
+      read -r chart < "${state}/$name"
+      printf '[{"name":"%s","namespace":"%s","status":"deployed","chart":"%s"}]\\n' "$name" "$3" "$chart"
+    else echo '[]'; fi ;;
+  upgrade)
+    name=$3; chart=\${4#*/}; version=${LATEST}; shift 4
+    while [ $# -gt 0 ]; do [ "$1" = --version ] && version=$2; shift; done
+    echo "$chart-$version" > "${state}/$name" ;;
+esac
+exit 0
+`
+const fakeKubectl = (log: string, clusterExit: number) =>
+  `#!/bin/sh\necho "kubectl $*" >> "${log}"\n[ "$1" = cluster-info ] && exit ${clusterExit}\nexit 0\n`
+
+interface Fakes {
+  bin: string
+  log: string
+  /** Pretends a release already runs this chart (e.g. `kube-prometheus-stack-1.4.0`). */
+  installed(release: string, chart: string): Promise<void>
 }
 
-async function justMonitoring(path: string): Promise<{ code: number; stderr: string }> {
+/** A PATH directory with bash, node and the chosen stand-ins; `kubectl cluster-info` exits `clusterExit`. */
+async function fakeTools(tools: ('helm' | 'kubectl')[], clusterExit = 0): Promise<Fakes> {
+  const bin = await scratchDir('fake-tools')
+  const state = await scratchDir('fake-helm-releases')
+  const log = join(bin, 'calls.log')
+  // bash runs the recipe; node runs just's launcher when just comes from npm (rust-just).
+  for (const tool of ['bash', 'node']) {
+    const real = Bun.which(tool)
+    if (real) await symlink(real, join(bin, tool))
+  }
+  for (const tool of tools) {
+    await writeFile(
+      join(bin, tool),
+      tool === 'helm' ? fakeHelm(log, state) : fakeKubectl(log, clusterExit),
+    )
+    await chmod(join(bin, tool), 0o755)
+  }
+  return {
+    bin,
+    log,
+    installed: (release, chart) => writeFile(join(state, release), `${chart}\n`),
+  }
+}
+
+async function justMonitoring(bin: string, env: Record<string, string> = {}) {
   const proc = Bun.spawn([Bun.which('just') ?? 'just', 'monitoring'], {
     cwd: root,
-    env: { PATH: path, HOME: process.env.HOME ?? '/root' },
+    env: { PATH: bin, HOME: process.env.HOME ?? '/root', ...env },
     stdout: 'pipe',
     stderr: 'pipe',
   })
-  const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()])
-  return { code, stderr }
+  const [code, stdout, stderr] = await Promise.all([
+    proc.exited,
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+  ])
+  return { code, stdout, stderr }
 }
 
 const calls = async (log: string) =>
@@ -40,12 +92,18 @@ describe('just monitoring', () => {
     'installs both charts with upgrade --install, waits for the CRDs, then applies k8s/monitoring; twice alike',
     async () => {
       const { bin, log } = await fakeTools(['helm', 'kubectl'])
-      const first = await justMonitoring(`${bin}:${process.env.PATH}`)
+      const first = await justMonitoring(bin)
       expect(first.stderr).not.toContain('error')
       expect(first.code).toBe(0)
+      expect(first.stdout).toContain(
+        `release kind-prometheus runs chart kube-prometheus-stack ${LATEST}\n`,
+      )
+      expect(first.stdout).toContain(`release metrics-server runs chart metrics-server ${LATEST}\n`)
       const once = await calls(log)
-      const second = await justMonitoring(`${bin}:${process.env.PATH}`)
+      const second = await justMonitoring(bin)
       expect(second.code).toBe(0)
+      expect(second.stdout).toContain(`kube-prometheus-stack ${LATEST} (was ${LATEST})`)
+      expect(second.stderr).not.toContain('WARNING')
       expect(await calls(log)).toEqual([...once, ...once])
 
       const index = (pattern: RegExp) => once.findIndex((line) => pattern.test(line))
@@ -61,6 +119,7 @@ describe('just monitoring', () => {
       const apply = index(/^kubectl apply -k k8s\/monitoring$/)
       expect([stack, metricsServer, crds, apply].every((i) => i >= 0)).toBe(true)
       expect(stack < crds && metricsServer < crds && crds < apply).toBe(true)
+      expect(once[stack]).not.toContain('--version')
       expect(
         index(/^helm repo add prometheus-community \S+ --force-update$/),
       ).toBeGreaterThanOrEqual(0)
@@ -77,21 +136,45 @@ describe('just monitoring', () => {
     },
   )
 
+  withJust(
+    'a pinned upgrade across a major version prints both versions and warns about the CRDs',
+    async () => {
+      const fakes = await fakeTools(['helm', 'kubectl'])
+      await fakes.installed('kind-prometheus', `kube-prometheus-stack-${LATEST}`)
+      await fakes.installed('metrics-server', `metrics-server-${LATEST}`)
+      const { code, stdout, stderr } = await justMonitoring(fakes.bin, {
+        KPS_CHART_VERSION: '2.0.0',
+        METRICS_SERVER_CHART_VERSION: '1.5.0',
+      })
+      expect(code).toBe(0)
+      expect(await calls(fakes.log)).toContainEqual(
+        expect.stringMatching(/^helm upgrade --install kind-prometheus \S+ --version 2\.0\.0 /),
+      )
+      expect(stdout).toContain(`kube-prometheus-stack 2.0.0 (was ${LATEST})`)
+      expect(stdout).toContain(`metrics-server 1.5.0 (was ${LATEST})`)
+      const warnings = stderr.split('\n').filter((line) => line.includes('WARNING'))
+      expect(warnings).toEqual([
+        expect.stringContaining(`kind-prometheus went from chart ${LATEST} to 2.0.0`),
+      ])
+      expect(stderr).toContain('kubectl apply --server-side')
+      expect(stderr).toContain('Pinning and upgrading the charts')
+    },
+  )
+
   withJust('without a reachable cluster it stops before helm and says what to do', async () => {
     const { bin, log } = await fakeTools(['helm', 'kubectl'], 1)
-    const { code, stderr } = await justMonitoring(`${bin}:${process.env.PATH}`)
+    const { code, stderr } = await justMonitoring(bin)
     expect(code).not.toBe(0)
     expect(stderr).toContain('just cluster')
     expect((await calls(log)).filter((line) => line.startsWith('helm'))).toEqual([])
   })
 
   withJust('without helm it says how to install it', async () => {
-    const { bin } = await fakeTools(['kubectl'])
-    const path = `${bin}:/usr/bin:/bin`
-    if (Bun.which('helm', { PATH: path })) return
-    const { code, stderr } = await justMonitoring(path)
+    const { bin, log } = await fakeTools(['kubectl'])
+    const { code, stderr } = await justMonitoring(bin)
     expect(code).not.toBe(0)
     expect(stderr).toContain('helm is not installed')
     expect(stderr).toContain('https://helm.sh')
+    expect(await calls(log)).toEqual([])
   })
 })

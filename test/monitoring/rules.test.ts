@@ -28,12 +28,14 @@ describe('PrometheusRule small-services', () => {
 
   const expected = [
     'SmallServiceTargetDown',
+    'SmallServiceNoScrapeTarget',
     'SmallServiceNoReadyPods',
     'SmallServiceHighErrorRatio',
     'SmallServiceSlowRoot',
     'SmallServiceLogWriteFailures',
     'SmallServiceExternalApiFailing',
     'SmallServiceHealthCheckFailed',
+    'SmallServiceHealthLogVolumeFilling',
     'SmallServiceMemoryNearLimit',
     'SmallServicePodRestarting',
   ]
