@@ -2,23 +2,28 @@
 # `overlay-tag.sh ENV`: the tag the overlay gives backend-api, data-api and health-check (dev: v1,
 # staging and prod: 1.0.0), read from the rendered overlay, so that `just up ENV` builds and loads
 # exactly the images the pods will ask for (kind nodes cannot pull them from anywhere).
+# The images come out of the parsed objects (`kubectl patch --local` with an empty patch prints
+# each one through a jsonpath, offline), not out of the YAML text.
 set -uo pipefail
 
 env=${1:?usage: overlay-tag.sh ENV}
-rendered=$(kubectl kustomize "k8s/overlays/$env") || {
+images='{range .spec.template.spec.containers[*]}{.image}{"\n"}{end}'
+images="$images"'{range .spec.jobTemplate.spec.template.spec.containers[*]}{.image}{"\n"}{end}'
+rendered=$(kubectl kustomize "k8s/overlays/$env" | kubectl patch --local -f - --type=json -p '[]' -o "jsonpath=$images") || {
   echo "error: k8s/overlays/$env does not render; next: \`just render $env\` shows why" >&2
   exit 1
 }
 
 tags=''
-pattern='image: *"?(backend-api|data-api|health-check):([^"@ ]+)'
-while IFS= read -r line; do
-  if [[ $line =~ $pattern ]]; then
-    case " $tags " in
-      *" ${BASH_REMATCH[2]} "*) ;;
-      *) tags="$tags ${BASH_REMATCH[2]}" ;;
-    esac
-  fi
+while IFS= read -r image; do
+  case $image in
+    backend-api:* | data-api:* | health-check:*)
+      tag=${image#*:}
+      case " $tags " in
+        *" $tag "*) ;;
+        *) tags="$tags $tag" ;;
+      esac ;;
+  esac
 done <<<"$rendered"
 tags=${tags# }
 

@@ -31,13 +31,19 @@ case $key in
     next='fix the build error above, then run `just images` (and `just up` again)' ;;
   load)
     label='load the images into dev-cluster' long=yes
-    next='`docker images` must list backend-api, data-api and health-check with that tag: run `just images TAG`, then `just load TAG` (dev: v1)' ;;
+    next='`docker images` must list backend-api, data-api and health-check with that tag: run `just images TAG`, then `just load TAG` (dev: v1); "content digest ... not found" even from the archive: README, Troubleshooting' ;;
   secrets)
-    label='create the overlay env file from its example' long=yes
+    label='create the overlay env file from its example'
     next='read the message above, create the env file with `just secrets ENV` and run `just up ENV` again' ;;
   check-secrets)
-    label='check the overlay env files'
-    next='create or complete the env file with `just secrets ENV`, then run the deploy again' ;;
+    label='check the overlay integration keys'
+    next='edit the file named above (staging and prod need real keys, not the example'"'"'s placeholders), check it with `just check-secrets ENV`, then run `just up ENV` again' ;;
+  confirm)
+    label='confirm the kubectl context'
+    next='the message above says how to confirm (a typed `yes`, or YES=1) or to select kind-dev-cluster' ;;
+  health-image)
+    label='read the health-check image from the deployed CronJob'
+    next='`kubectl get cronjob health-check -n health-namespace` must find the CronJob: `just up` (or `just deploy ENV`) deploys it' ;;
   monitoring)
     label='install monitoring (kube-prometheus-stack)' long=yes
     next='`helm status kind-prometheus -n monitoring` and `kubectl get pods -n monitoring` show what is missing; then run `just monitoring`' ;;

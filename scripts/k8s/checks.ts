@@ -31,7 +31,7 @@ export const ruleDescriptions: Record<string, string> = {
   'image-tag': 'a pinned non-latest tag or digest, imagePullPolicy IfNotPresent',
   'rolling-update': 'RollingUpdate with maxUnavailable 0',
   'grace-period': 'terminationGracePeriodSeconds >= drain + longest request + 2 s',
-  'log-volume': 'LOG_DIR on an emptyDir, every emptyDir size-limited',
+  'log-volume': 'LOG_DIR on a size-limited emptyDir, LOG_RETENTION_BYTES below that limit',
   cronjob:
     'Forbid, startingDeadline, history limits, backoffLimit, timeZone, deadline below interval',
   selector: 'Services, PDBs, HPAs and Deployment selectors find their pods and ports',

@@ -47,17 +47,25 @@ function lineProblems(text: string): string[] {
   return problems
 }
 
-/** Everything wrong with `text` as the env file whose example is `example`; empty when fine. */
-export function envFileProblems(text: string, example: string): string[] {
+export interface EnvFileReport {
+  /** Keys of the example still holding a placeholder (or empty). */
+  placeholders: string[]
+  /** Everything else that is wrong, each with what to do. */
+  problems: string[]
+}
+
+/** What is wrong with `text` as the env file whose example is `example`. */
+export function envFileReport(text: string, example: string): EnvFileReport {
   const expected = parse(example)
   const actual = parse(text)
   const problems = lineProblems(text)
+  const placeholders: string[] = []
   for (const key of Object.keys(expected)) {
     const value = actual[key]
     if (value === undefined) {
       problems.push(`${key} is missing: add a line ${key}=<the key> as in the example`)
     } else if (value === '' || value === expected[key] || placeholder.test(value)) {
-      problems.push(`${key} is still a placeholder: replace it with the real key`)
+      placeholders.push(key)
     }
   }
   for (const key of Object.keys(actual).filter((k) => !(k in expected))) {
@@ -65,7 +73,16 @@ export function envFileProblems(text: string, example: string): string[] {
       `${key} is not in the example: remove it, or add it to the example if the backend reads it`,
     )
   }
-  return problems
+  return { placeholders, problems }
+}
+
+/** Everything wrong with `text` as the env file whose example is `example`; empty when fine. */
+export function envFileProblems(text: string, example: string): string[] {
+  const { placeholders, problems } = envFileReport(text, example)
+  return [
+    ...problems,
+    ...placeholders.map((key) => `${key} is still a placeholder: replace it with the real key`),
+  ]
 }
 
 export const placeholderKeys = (example: string): string[] => Object.keys(parse(example))

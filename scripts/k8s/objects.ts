@@ -87,3 +87,18 @@ export const ofKind = (objects: K8sObject[], kind: string): K8sObject[] =>
 
 export const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v)
+
+const units: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+}
+
+/** Bytes of a quantity such as `32Mi`; NaN when it is not one of these simple forms. */
+export function quantityBytes(quantity: string): number {
+  const [, number, unit] = /^(\d+(?:\.\d+)?)([KMG]i|[kMG])?$/.exec(quantity) ?? []
+  return number === undefined ? Number.NaN : Number(number) * (unit ? (units[unit] ?? 1) : 1)
+}

@@ -12,6 +12,7 @@ import {
   type K8sObject,
   ofKind,
   podTemplates,
+  quantityBytes,
 } from './objects.ts'
 
 /** The literal environment a container sees: ConfigMaps from envFrom, then `env` values. */
@@ -67,8 +68,12 @@ function deploymentFindings(o: K8sObject, objects: K8sObject[]): Finding[] {
     for (const p of problems) out.push(finding('probes', o, `container ${c.name} ${p}`))
     const env = literalEnv(c, objects, o.metadata.namespace)
     const ms = (key: string, fallback: number) => Number(env[key] ?? fallback)
+    // The overall deadline bounds the attempts (each bounded by its own timeout).
     const external = env.EXTERNAL_API_URL
-      ? ms('EXTERNAL_API_TIMEOUT_MS', 5000) * (ms('EXTERNAL_API_RETRIES', 2) + 1)
+      ? Math.min(
+          ms('EXTERNAL_API_TOTAL_TIMEOUT_MS', 8000),
+          ms('EXTERNAL_API_TIMEOUT_MS', 5000) * (ms('EXTERNAL_API_RETRIES', 2) + 1),
+        )
       : 0
     const needed =
       ms('SHUTDOWN_DRAIN_MS', 5000) + Math.max(ms('PROCESSING_DELAY_MS', 3000), external) + 2000
@@ -85,12 +90,21 @@ function deploymentFindings(o: K8sObject, objects: K8sObject[]): Finding[] {
     const logDir = env.LOG_DIR ?? '/logs'
     const mount = c.volumeMounts?.find((m) => m.mountPath === logDir)
     const volume = spec?.volumes?.find((v) => v.name === mount?.name)
-    if (!volume?.emptyDir?.sizeLimit) {
+    const limit = volume?.emptyDir?.sizeLimit
+    if (!limit) {
       out.push(
         finding(
           'log-volume',
           o,
           `container ${c.name} must mount ${logDir} (LOG_DIR) from an emptyDir with a sizeLimit`,
+        ),
+      )
+    } else if (!(Number(env.LOG_RETENTION_BYTES) < quantityBytes(String(limit)))) {
+      out.push(
+        finding(
+          'log-volume',
+          o,
+          `container ${c.name}: set LOG_RETENTION_BYTES below the ${logDir} sizeLimit ${limit} so retention deletes old log files before writes fail`,
         ),
       )
     }

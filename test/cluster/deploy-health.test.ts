@@ -1,62 +1,129 @@
 // `just deploy`, the health recipes and `just logs` run for real against the fake cluster.
 import { describe, expect, test } from 'bun:test'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { cluster, kubectl, otherRecipes } from './fake-cluster.ts'
+import { cluster, kubectl } from './fake-cluster.ts'
 import { testWithKubectl } from './fake-tools.ts'
 
-describe('just deploy (fake cluster)', () => {
-  test('first deploy: render check, no diff, apply; then a diff before every apply', async () => {
-    const { just } = await cluster()
-    const first = await just('deploy', 'staging')
-    expect(first.code).toBe(0)
-    expect(first.stdout).toContain(
-      'deploying k8s/overlays/staging to kubectl context kind-dev-cluster',
-    )
-    expect(first.stdout).toContain('first deploy to this cluster: nothing to diff')
-    expect(first.work).toEqual([
-      'just render staging',
-      'kubectl config current-context',
-      'kubectl get namespace backend-namespace data-namespace health-namespace',
-      'kubectl apply -k k8s/overlays/staging',
-    ])
-    const second = await just('deploy', 'staging')
-    expect(second.work.slice(-2)).toEqual([
-      'kubectl diff -k k8s/overlays/staging',
-      'kubectl apply -k k8s/overlays/staging',
-    ])
-  }, 30_000)
+/** A fake but real-looking key, built at run time so no committed file holds one. */
+async function stagingKey(project: string) {
+  const key = ['stg', 'key', 'for', 'tests'].join('-')
+  await writeFile(
+    join(project, 'k8s/overlays/staging/integration-keys.env'),
+    `EXTERNAL_INTEGRATION_KEY_STAGING=${key}\n`,
+  )
+}
 
-  test('an overlay that does not render is never applied', async () => {
-    const failing = 'echo "k8s/overlays/prod/integration-keys.env has problems" >&2; exit 1'
-    const { just } = await cluster({ just: otherRecipes(failing) })
+const applied = (work: string[]) => work.filter((c) => c.startsWith('kubectl apply'))
+
+describe('just deploy (fake cluster)', () => {
+  testWithKubectl(
+    'first deploy: render check, no diff, apply; then a diff before every apply',
+    async () => {
+      const { project, just } = await cluster()
+      await stagingKey(project)
+      const first = await just('deploy', 'staging')
+      expect(first.code).toBe(0)
+      expect(first.stdout).toContain(
+        'deploying k8s/overlays/staging to kubectl context kind-dev-cluster',
+      )
+      expect(first.stdout).toContain('first deploy to this cluster: nothing to diff')
+      expect(first.work).toEqual([
+        'just render staging',
+        'kubectl config current-context',
+        'kubectl get namespace backend-namespace data-namespace health-namespace',
+        'kubectl apply -k k8s/overlays/staging',
+      ])
+      const second = await just('deploy', 'staging')
+      expect(second.work.slice(-2)).toEqual([
+        'kubectl diff -k k8s/overlays/staging',
+        'kubectl apply -k k8s/overlays/staging',
+      ])
+    },
+    30_000,
+  )
+
+  test('an overlay that does not render (no env file) is never applied', async () => {
+    const { just } = await cluster()
     const deploy = await just('deploy', 'prod')
     expect(deploy.code).not.toBe(0)
+    expect(deploy.stderr).toContain('does not exist: run `just secrets prod`')
     expect(deploy.stderr).toContain('error: step "render the overlay" failed (exit 1')
     expect(deploy.work).toEqual(['just render prod'])
   }, 30_000)
+
+  testWithKubectl(
+    'deploy staging refuses the placeholder key; deploy dev warns and applies',
+    async () => {
+      const { just, innerJust } = await cluster()
+      expect((await innerJust('secrets', 'staging')).code).toBe(0)
+      const staging = await just('deploy', 'staging')
+      expect(staging.code).not.toBe(0)
+      expect(staging.stderr).toContain(
+        'staging refuses placeholder keys: edit k8s/overlays/staging/integration-keys.env',
+      )
+      expect(applied(staging.work)).toEqual([])
+      expect((await innerJust('secrets', 'dev')).code).toBe(0)
+      const dev = await just('deploy', 'dev')
+      expect(dev.code).toBe(0)
+      expect(dev.stderr).toContain('warning: k8s/overlays/dev/integration-keys.env')
+      expect(applied(dev.work)).toEqual(['kubectl apply -k k8s/overlays/dev'])
+    },
+    30_000,
+  )
+
+  testWithKubectl(
+    'another context: refused without a terminal, applied with YES=1',
+    async () => {
+      const { project, justWith } = await cluster()
+      await stagingKey(project)
+      const remote = { FAKE_CONTEXT: 'prod-eu-1' }
+      const refused = await justWith(remote, 'deploy', 'staging')
+      expect(refused.code).not.toBe(0)
+      expect(refused.stderr).toContain(
+        'error: kubectl context prod-eu-1 is not the local kind-dev-cluster and there is no terminal to confirm; next: run `YES=1 just deploy ...`',
+      )
+      expect(refused.stderr).toContain('error: step "confirm the kubectl context" failed')
+      expect(refused.work).toEqual(['just render staging', 'kubectl config current-context'])
+      const confirmed = await justWith({ ...remote, YES: '1' }, 'deploy', 'staging')
+      expect(confirmed.code).toBe(0)
+      expect(confirmed.stderr).toContain(
+        'YES=1: applying k8s/overlays/staging to kubectl context prod-eu-1',
+      )
+      expect(applied(confirmed.work)).toEqual(['kubectl apply -k k8s/overlays/staging'])
+    },
+    30_000,
+  )
 })
 
 describe('health recipes (fake cluster)', () => {
   testWithKubectl(
-    'health-logs 20 runs the log reader with the claim read-only and `show --lines 20`',
+    'health-logs 20 runs the log reader with the deployed CronJob image, the claim read-only and `show --lines 20`',
     async () => {
       const { bin, just } = await cluster()
+      const missing = await just('health-logs', '20')
+      expect(missing.code).not.toBe(0)
+      expect(missing.stderr).toContain(
+        'error: step "read the health-check image from the deployed CronJob" failed',
+      )
+      // what `just up staging` leaves: the CronJob runs health-check:1.0.0
+      await writeFile(join(bin.dir, 'deployed'), 'k8s/overlays/staging\n')
       const logs = await just('health-logs', '20')
       expect(logs.stderr).not.toContain('error:')
       expect(logs.code).toBe(0)
-      expect(logs.work[0]).toBe(
+      expect(logs.work[0]).toStartWith('kubectl get cronjob health-check -n health-namespace -o')
+      expect(logs.work[1]).toBe(
         'kubectl delete pod health-log-reader -n health-namespace --ignore-not-found --wait=true',
       )
       // The overrides are multi-line JSON: the fake saved them to overrides.json.
       expect(logs.work.find((c) => c.startsWith('kubectl run'))).toStartWith(
-        'kubectl run health-log-reader -n health-namespace --rm -i --quiet --restart=Never --image=health-check:v1 --overrides=',
+        'kubectl run health-log-reader -n health-namespace --rm -i --quiet --restart=Never --image=health-check:1.0.0 --overrides=',
       )
       const pod = JSON.parse(await readFile(join(bin.dir, 'overrides.json'), 'utf8'))
       expect(pod.metadata.name).toBe('health-log-reader')
       expect(pod.metadata.namespace).toBe('health-namespace')
       const container = pod.spec.containers[0]
-      expect(container.image).toBe('health-check:v1')
+      expect(container.image).toBe('health-check:1.0.0')
       expect(container.args).toEqual(['show', '--lines', '20'])
       expect(container.volumeMounts).toContainEqual({
         name: 'logs',

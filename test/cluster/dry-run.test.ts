@@ -35,10 +35,11 @@ const withoutStart = (lines: string[]) =>
 const upSequence = (env: string) => [
   'scripts/cluster/preflight.sh',
   `missing=$(scripts/cluster/overlay-env.sh ${env}); if [ -n "$missing" ]; then echo "$missing is missing: creating it from its example with just secrets ${env}"; scripts/cluster/step.sh secrets just secrets ${env}; fi`,
+  `scripts/cluster/step.sh check-secrets just check-secrets ${env}`,
   'if kind get clusters 2>/dev/null | grep -x dev-cluster >/dev/null; then echo "kind cluster dev-cluster exists: kept as it is"; else scripts/cluster/step.sh cluster kind create cluster --name dev-cluster --config k8s/kind/cluster.yaml --wait 120s; fi',
   'scripts/cluster/step.sh context kubectl config use-context kind-dev-cluster',
   'scripts/cluster/step.sh reach kubectl cluster-info --request-timeout=10s',
-  `tag=$(scripts/cluster/overlay-tag.sh ${env}); scripts/cluster/step.sh images just images "$tag"; scripts/cluster/step.sh load kind load docker-image backend-api:$tag data-api:$tag health-check:$tag --name dev-cluster`,
+  `tag=$(scripts/cluster/overlay-tag.sh ${env}); scripts/cluster/step.sh images just images "$tag"; scripts/cluster/step.sh load scripts/cluster/load-images.sh dev-cluster backend-api:$tag data-api:$tag health-check:$tag`,
   'scripts/cluster/step.sh monitoring just monitoring',
   `scripts/cluster/step.sh apply kubectl apply -k k8s/overlays/${env}`,
   'scripts/cluster/step.sh rollout kubectl rollout status deployment/backend-api -n backend-namespace --timeout=180s',
@@ -64,7 +65,7 @@ describe('justfile', () => {
     })
     expect(stdout).toMatch(/^ {4}up ENV="dev" +# \S/m)
     expect(stdout).toMatch(/^ {4}deploy ENV +# \S/m)
-    expect(stdout).toMatch(/^ {4}health-logs N="50" ENV="dev" +# \S/m)
+    expect(stdout).toMatch(/^ {4}health-logs N="50" +# \S/m)
     expect(stdout).toMatch(/^ {4}logs SERVICE +# \S/m)
     for (const recipe of clusterRecipes)
       expect(stdout).toMatch(new RegExp(`^ {4}${recipe}\\b.*# \\S`, 'm'))
@@ -85,12 +86,12 @@ describe('just --dry-run', () => {
     expect(withoutStart(lines)).toEqual(upSequence('staging'))
   })
 
-  test('deploy staging: render check, context, diff when deployed, apply', async () => {
+  test('deploy staging: render check, context and its confirmation, diff when deployed, apply', async () => {
     const { lines, code } = await dryRun('deploy', 'staging')
     expect(code).toBe(0)
     expect(lines).toEqual([
       'scripts/cluster/step.sh render just render staging >/dev/null',
-      'context=$(scripts/cluster/step.sh context kubectl config current-context); echo "deploying k8s/overlays/staging to kubectl context $context"; if kubectl get namespace backend-namespace data-namespace health-namespace >/dev/null 2>&1; then scripts/cluster/step.sh diff kubectl diff -k k8s/overlays/staging; else echo "first deploy to this cluster: nothing to diff"; fi',
+      'context=$(scripts/cluster/step.sh context kubectl config current-context); scripts/cluster/step.sh confirm scripts/cluster/confirm-context.sh "$context" k8s/overlays/staging; echo "deploying k8s/overlays/staging to kubectl context $context"; if kubectl get namespace backend-namespace data-namespace health-namespace >/dev/null 2>&1; then scripts/cluster/step.sh diff kubectl diff -k k8s/overlays/staging; else echo "first deploy to this cluster: nothing to diff"; fi',
       'scripts/cluster/step.sh apply kubectl apply -k k8s/overlays/staging',
     ])
   })
@@ -104,9 +105,12 @@ describe('just --dry-run', () => {
   test.each([
     [
       'load',
-      'kind load docker-image backend-api:v1 data-api:v1 health-check:v1 --name dev-cluster',
+      'scripts/cluster/load-images.sh dev-cluster backend-api:v1 data-api:v1 health-check:v1',
     ],
-    ['load 1.0.0', 'kind load docker-image backend-api:1.0.0 data-api:1.0.0 health-check:1.0.0'],
+    [
+      'load 1.0.0',
+      'scripts/cluster/load-images.sh dev-cluster backend-api:1.0.0 data-api:1.0.0 health-check:1.0.0',
+    ],
     ['down', 'kind delete cluster --name dev-cluster'],
     ['status', 'kubectl get pods,services,jobs,cronjobs,pvc -n "$namespace"'],
     ['port-forward', 'scripts/cluster/port-forward.sh'],
@@ -122,7 +126,11 @@ describe('just --dry-run', () => {
 
   test('health-logs 20 patches the log reader to 20 lines and runs it with the claim', async () => {
     const { stderr } = await dryRun('health-logs', '20')
-    expect(stderr).toContain('kubectl kustomize k8s/overlays/dev/log-reader')
+    expect(stderr).toContain(
+      "kubectl get cronjob health-check -n health-namespace -o 'jsonpath={.spec.jobTemplate.spec.template.spec.containers[0].image}'",
+    )
+    expect(stderr).toContain('kubectl kustomize k8s/base/log-reader')
+    expect(stderr).toContain('--image="$image"')
     expect(stderr).toContain('"value":["show","--lines","20"]')
     expect(stderr).toContain('kubectl run health-log-reader -n health-namespace --rm -i')
   })

@@ -144,12 +144,13 @@ export async function run(
 }
 
 /**
- * A copy of what the recipes read (justfiles, scripts/cluster, k8s), so a test can create or delete
- * env files and run recipes without touching the work tree.
+ * A copy of what the recipes read (justfiles, scripts/cluster, scripts/k8s, k8s; node_modules
+ * linked), so a test can create or delete env files and run recipes without touching the work tree.
  */
 export async function projectCopy(): Promise<string> {
   const dir = await scratchDir('project')
-  for (const path of ['justfile', 'just', 'scripts/cluster', 'k8s']) {
+  await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'))
+  for (const path of ['justfile', 'just', 'scripts/cluster', 'scripts/k8s', 'k8s']) {
     await mkdir(join(dir, path, '..'), { recursive: true })
     await cp(join(repoRoot, path), join(dir, path), {
       recursive: true,

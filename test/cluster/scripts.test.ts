@@ -150,7 +150,8 @@ describe('overlay-tag.sh', () => {
 
   test('three images with different tags are refused: `just up` builds one tag', async () => {
     const bin = await fakeBin({
-      kubectl: `printf '        image: backend-api:v1\\n        image: "data-api:v2"\\n'`,
+      // the second call prints the images of the parsed objects, one a line
+      kubectl: `[ "$1" = patch ] && printf 'backend-api:v1\\ndata-api:v2\\nother:v3\\n'; exit 0`,
     })
     const result = await run([script('overlay-tag.sh'), 'dev'], { env: { PATH: bin.shadowPath } })
     expect(result.code).toBe(1)

@@ -90,24 +90,52 @@ describe('just secrets / check-secrets / render', () => {
     expect(await Bun.file(path).text()).toContain(realKey)
   })
 
-  test('check-secrets: missing file, placeholder, then a good file', async () => {
+  test('check-secrets: missing file, dev placeholder (warning), then a good file', async () => {
     const root = await copyK8sTree()
     const missing = await runScript('check-secrets.ts', ['--k8s', root, 'dev'])
     expect(missing.exitCode).toBe(1)
     expect(missing.stderr).toContain('run `just secrets dev`')
     await runScript('secrets.ts', ['--k8s', root, 'dev'])
     const placeholder = await runScript('check-secrets.ts', ['--k8s', root, 'dev'])
-    expect(placeholder.exitCode).toBe(1)
+    expect(placeholder.exitCode).toBe(0)
     expect(placeholder.stderr).toContain(
-      'EXTERNAL_INTEGRATION_KEY_DEVELOPMENT is still a placeholder',
+      'overlays/dev/integration-keys.env: EXTERNAL_INTEGRATION_KEY_DEVELOPMENT still the placeholder: dev runs with it',
     )
+    expect(placeholder.stderr).toStartWith('warning: ')
+    expect(placeholder.stderr).toContain('the health check reports DEGRADED')
     await Bun.write(envFile(root, 'dev'), `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=${realKey}\n`)
     const good = await runScript('check-secrets.ts', ['--k8s', root, 'dev'])
-    expect({ code: good.exitCode, out: good.stdout }).toEqual({
+    expect({ code: good.exitCode, out: good.stdout, err: good.stderr }).toEqual({
       code: 0,
       out: expect.stringContaining('ok:'),
+      err: '',
     })
     expect(good.stdout + good.stderr).not.toContain(realKey)
+  })
+
+  test.each(['staging', 'prod'] as const)(
+    'check-secrets %s refuses the placeholder and names the file to edit',
+    async (env) => {
+      const root = await copyK8sTree()
+      await runScript('secrets.ts', ['--k8s', root, env])
+      const { exitCode, stderr } = await runScript('check-secrets.ts', ['--k8s', root, env])
+      expect(exitCode).toBe(1)
+      expect(stderr).toMatch(
+        new RegExp(
+          `${env} refuses placeholder keys: edit \\S*${root}/overlays/${env}/integration-keys.env `,
+        ),
+      )
+      expect(stderr).not.toContain('warning:')
+    },
+  )
+
+  test('a dev file with a quoted key is refused even though dev allows placeholders', async () => {
+    const root = await copyK8sTree()
+    await Bun.write(envFile(root, 'dev'), `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT="${realKey}"\n`)
+    const { exitCode, stderr } = await runScript('check-secrets.ts', ['--k8s', root, 'dev'])
+    expect(exitCode).toBe(1)
+    expect(stderr).toContain('remove the quotes')
+    expect(stderr).not.toContain(realKey)
   })
 
   testWhen(hasKustomize, kustomizeMissing)(
@@ -125,7 +153,24 @@ describe('just secrets / check-secrets / render', () => {
     30_000,
   )
 
-  test('render refuses an env file with problems and points at check-secrets', async () => {
+  testWhen(hasKustomize, kustomizeMissing)(
+    'render dev runs with the placeholder, with the warning on stderr',
+    async () => {
+      const root = await copyK8sTree()
+      await runScript('secrets.ts', ['--k8s', root, 'dev'])
+      const { exitCode, stdout, stderr } = await runScript('render-overlay.ts', [
+        '--k8s',
+        root,
+        'dev',
+      ])
+      expect(exitCode).toBe(0)
+      expect(stdout).toContain('EXTERNAL_INTEGRATION_KEY_DEVELOPMENT: <redacted>')
+      expect(stderr).toContain('warning: ')
+    },
+    30_000,
+  )
+
+  test('render refuses a prod placeholder, names the file and points at check-secrets', async () => {
     const root = await copyK8sTree()
     await Bun.write(
       join(overlayDir(root, 'prod'), 'integration-keys.env'),
@@ -133,6 +178,7 @@ describe('just secrets / check-secrets / render', () => {
     )
     const { exitCode, stderr } = await runScript('render-overlay.ts', ['--k8s', root, 'prod'])
     expect(exitCode).toBe(1)
+    expect(stderr).toMatch(new RegExp(`edit \\S*${root}/overlays/prod/integration-keys.env `))
     expect(stderr).toContain('just check-secrets prod')
   })
 })

@@ -66,9 +66,9 @@ export const workloadBreaks: Break[] = [
   },
   {
     rule: 'grace-period',
-    what: 'a grace period shorter than drain + external download',
+    what: 'a grace period shorter than drain + external download (total deadline 8 s)',
     object: backend,
-    message: 'at least 22',
+    message: 'at least 15',
     apply: (o) => {
       pod(o, backend).terminationGracePeriodSeconds = 10
     },
@@ -80,6 +80,15 @@ export const workloadBreaks: Break[] = [
     message: 'LOG_DIR',
     apply: (o) => {
       delete pod(o, data).volumes?.[0]?.emptyDir?.sizeLimit
+    },
+  },
+  {
+    rule: 'log-volume',
+    what: 'a log emptyDir smaller than LOG_RETENTION_BYTES',
+    object: backend,
+    message: 'set LOG_RETENTION_BYTES below the /logs sizeLimit 16Mi',
+    apply: (o) => {
+      Object.assign(pod(o, backend).volumes?.[0]?.emptyDir ?? {}, { sizeLimit: '16Mi' })
     },
   },
   {
