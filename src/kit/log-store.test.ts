@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test } from 'bun:test'
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { failureReason, LogStore, LogWriteError, MAX_SHOWN_BYTES } from './log-store.ts'
@@ -50,6 +50,21 @@ test('list ignores temp files and foreign files, and cuts huge contents', async 
   expect(entries).toHaveLength(1)
   expect(entries[0]?.truncated).toBe(true)
   expect(entries[0]?.content.length).toBe(MAX_SHOWN_BYTES)
+})
+
+test('list reads at most MAX_SHOWN_BYTES of each file, however large it is', async () => {
+  // A sparse 64 MiB file: reading it whole, 16 times at once, would take 1 GiB of memory.
+  const big = join(dir, '20260101T000000000Z-external-staging-000001-a1b2c3d4.log')
+  await writeFile(big, 'x')
+  await truncate(big, 64 * 1024 * 1024)
+  const store = new LogStore(dir)
+  await store.init()
+  Bun.gc(true)
+  const before = process.memoryUsage().rss
+  const lists = await Promise.all(Array.from({ length: 16 }, () => store.list(1)))
+  const grown = process.memoryUsage().rss - before
+  expect(lists.every(([e]) => e?.truncated && e.content.length === MAX_SHOWN_BYTES)).toBe(true)
+  expect(grown).toBeLessThan(128 * 1024 * 1024)
 })
 
 test('a missing directory is created, by init and again by a write', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { DEFAULT_RETENTION, Retention, type RetentionLimits } from './log-retention.ts'
 
 /** errno codes worth their own metric label; anything else is `other`. */
 const KNOWN_REASONS = [
@@ -50,14 +51,13 @@ const PROBE_EVERY_MS = 3000
  * only real bytes tell whether a log entry would fit.
  */
 const PROBE_DATA = new Uint8Array(64 * 1024)
-const STALE_TEMP_MS = 60_000
 /** /logs shows at most this much of one file; large external bodies stay readable on disk. */
 export const MAX_SHOWN_BYTES = 64 * 1024
 
 /**
  * Log files in one directory: unique sortable names (timestamp, per-process counter, random part),
  * written atomically and durably (temp file in the same directory, fsync, rename, fsync of the
- * directory), listed newest first.
+ * directory), listed newest first, the oldest deleted once the retention limits are exceeded.
  */
 export class LogStore {
   private counter = 0
@@ -65,22 +65,20 @@ export class LogStore {
   private state: Readiness = { ready: true }
   private checkedAt = 0
   private probing: Promise<Readiness> | null = null
+  readonly retention: Retention
 
   constructor(
     readonly dir: string,
     private readonly events: StoreEvents = {},
-  ) {}
+    limits: RetentionLimits = DEFAULT_RETENTION,
+  ) {
+    this.retention = new Retention(dir, limits)
+  }
 
-  /** Creates the directory and removes temp files a crashed writer left behind. */
+  /** Creates the directory, indexes the files already there and prunes them to the limits. */
   async init(): Promise<Readiness> {
     await mkdir(this.dir, { recursive: true }).catch(() => {})
-    const names = await readdir(this.dir).catch(() => [] as string[])
-    const now = Date.now()
-    for (const name of names.filter((n) => n.startsWith('.') && n.endsWith('.tmp'))) {
-      const path = join(this.dir, name)
-      const info = await stat(path).catch(() => null)
-      if (info && now - info.mtimeMs > STALE_TEMP_MS) await rm(path, { force: true })
-    }
+    await this.retention.load((name) => LOG_FILE.test(name))
     return this.probe()
   }
 
@@ -92,19 +90,29 @@ export class LogStore {
     return `${stamp}-${safeLabel}-${seq}-${this.instance}${randomBytes(2).toString('hex')}.log`
   }
 
-  private async writeAtomically(name: string, data: string | Uint8Array): Promise<void> {
-    const temp = join(this.dir, `.${name}.tmp`)
+  /** Writes, syncs and closes `path` (a temp file only this process knows about). */
+  private async writeTemp(name: string, data: string | Uint8Array, flags: string): Promise<void> {
+    this.retention.ownTemps.add(name)
     try {
-      const handle = await open(temp, 'wx')
+      const handle = await open(join(this.dir, name), flags)
       try {
         await handle.writeFile(data)
         await handle.datasync()
       } finally {
         await handle.close()
       }
-      await rename(temp, join(this.dir, name))
+    } finally {
+      this.retention.ownTemps.delete(name)
+    }
+  }
+
+  private async writeAtomically(name: string, data: string | Uint8Array): Promise<void> {
+    const temp = `.${name}.tmp`
+    try {
+      await this.writeTemp(temp, data, 'wx')
+      await rename(join(this.dir, temp), join(this.dir, name))
     } catch (error) {
-      await rm(temp, { force: true }).catch(() => {})
+      await rm(join(this.dir, temp), { force: true }).catch(() => {})
       throw error
     }
     // The rename must reach the disk too, or a power cut could forget the file. The file is
@@ -136,28 +144,40 @@ export class LogStore {
       this.events.failed?.(reason)
       throw new LogWriteError(reason, this.dir)
     }
+    this.retention.added(name, typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength)
     this.remember({ ready: true })
     this.events.written?.()
     return name
   }
 
-  /** The newest `limit` log files with their contents, newest first. */
+  /** The newest `limit` log files with (the start of) their contents, newest first. */
   async list(limit: number): Promise<LogEntry[]> {
-    const names = (await readdir(this.dir).catch(() => [] as string[]))
-      .filter((n) => LOG_FILE.test(n))
-      .sort()
-      .reverse()
-      .slice(0, limit)
-    const entries = await Promise.all(names.map((file) => this.read(file)))
+    const entries = await Promise.all(
+      this.retention.index.newest(limit).map((file) => this.read(file)),
+    )
     return entries.filter((e): e is LogEntry => e !== null)
   }
 
+  /** Reads at most MAX_SHOWN_BYTES, however large the file: /logs may list 500 10 MiB bodies. */
   private async read(file: string): Promise<LogEntry | null> {
-    const bytes = await readFile(join(this.dir, file)).catch(() => null)
-    if (!bytes) return null
-    const truncated = bytes.length > MAX_SHOWN_BYTES
-    const content = new TextDecoder().decode(truncated ? bytes.subarray(0, MAX_SHOWN_BYTES) : bytes)
-    return { file, content, truncated }
+    const handle = await open(join(this.dir, file), 'r').catch(() => null)
+    if (!handle) {
+      this.retention.index.remove(file) // deleted by hand, or the directory was replaced
+      return null
+    }
+    try {
+      const { size } = await handle.stat()
+      const { buffer, bytesRead } = await handle.read({
+        buffer: Buffer.alloc(Math.min(size, MAX_SHOWN_BYTES)),
+        position: 0,
+      })
+      const content = new TextDecoder().decode(buffer.subarray(0, bytesRead))
+      return { file, content, truncated: size > MAX_SHOWN_BYTES }
+    } catch {
+      return null
+    } finally {
+      await handle.close()
+    }
   }
 
   private remember(state: Readiness) {
@@ -176,22 +196,14 @@ export class LogStore {
 
   private probe(): Promise<Readiness> {
     this.probing ??= (async () => {
-      const temp = join(this.dir, `.probe-${process.pid}-${this.instance}.tmp`)
+      const temp = `.probe-${process.pid}-${this.instance}.tmp`
       try {
-        await this.inDir(async () => {
-          const handle = await open(temp, 'w')
-          try {
-            await handle.writeFile(PROBE_DATA)
-            await handle.datasync()
-          } finally {
-            await handle.close()
-          }
-        })
-        await rm(temp, { force: true })
+        await this.inDir(() => this.writeTemp(temp, PROBE_DATA, 'w'))
+        await rm(join(this.dir, temp), { force: true })
         this.remember({ ready: true })
       } catch (error) {
         this.remember({ ready: false, reason: failureReason(error) })
-        await rm(temp, { force: true }).catch(() => {})
+        await rm(join(this.dir, temp), { force: true }).catch(() => {})
       }
       this.probing = null
       return this.state

@@ -14,18 +14,38 @@ export function createServiceDeps(
 ): ServiceDeps {
   const logger = createLogger(config.serviceName, config.logLevel, logDestination)
   const metrics = createMetrics(config.serviceName)
-  const store = new LogStore(config.logDir, {
-    written: () => metrics.filesWritten.inc(),
-    failed: (reason) => {
-      metrics.writeFailures.inc({ reason })
-      logger.warn({ reason, logDir: config.logDir }, 'log write failed')
+  const store = new LogStore(
+    config.logDir,
+    {
+      written: () => metrics.filesWritten.inc(),
+      failed: (reason) => {
+        metrics.writeFailures.inc({ reason })
+        logger.warn({ reason, logDir: config.logDir }, 'log write failed')
+      },
     },
-  })
+    config.logRetention,
+  )
   return { config, logger, metrics, store, lifecycle: { draining: false } }
 }
 
+/** Time for the last steps of a request (writing its file, answering) after its longest wait. */
+const STOP_MARGIN_MS = 5000
+
+export interface StartOptions {
+  /**
+   * The longest a request can take: the processing delay, or longer when a route waits on
+   * something else (the external API's total budget). In-flight requests get this plus a
+   * margin after the listener closes before the process gives up on them.
+   */
+  longestRequestMs?: number
+}
+
 /** Prepares the log directory, listens on PORT and installs the SIGTERM/SIGINT handling. */
-export async function startService(app: AnyElysia, deps: ServiceDeps): Promise<void> {
+export async function startService(
+  app: AnyElysia,
+  deps: ServiceDeps,
+  { longestRequestMs = 0 }: StartOptions = {},
+): Promise<void> {
   const { config, logger, store, lifecycle } = deps
   const started = performance.now()
   const readiness = await store.init()
@@ -52,7 +72,7 @@ export async function startService(app: AnyElysia, deps: ServiceDeps): Promise<v
       await app.stop()
     },
     drainMs: config.shutdownDrainMs,
-    stopDeadlineMs: config.processingDelayMs + 10_000,
+    stopDeadlineMs: Math.max(config.processingDelayMs, longestRequestMs) + STOP_MARGIN_MS,
   })
   logger.info(
     { port: config.port, logDir: config.logDir, startMs: Math.round(performance.now() - started) },
