@@ -23,8 +23,10 @@ test('per-environment URL and key override the shared URL; keys are trimmed', ()
     url: 'https://prod.example/logs',
     key: 'k-prod',
     keyVariable: 'EXTERNAL_INTEGRATION_KEY_PRODUCTION',
+    urlVariable: 'EXTERNAL_API_URL_PRODUCTION',
   })
   expect(external.targets.staging.url).toBe('http://shared.example/logs')
+  expect(external.targets.staging.urlVariable).toBe('EXTERNAL_API_URL')
 })
 
 test('a bad URL is not echoed: it may carry credentials', () => {

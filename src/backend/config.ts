@@ -1,29 +1,21 @@
 import { type Env, readInt, readServiceConfig, readUrl, type ServiceConfig } from '../kit/config.ts'
-
-export const ENVIRONMENTS = ['development', 'staging', 'production'] as const
-export type ExternalEnv = (typeof ENVIRONMENTS)[number]
-
-/** Short names people type, mapped to the canonical environment. */
-export const ENV_ALIASES: Record<string, ExternalEnv> = {
-  development: 'development',
-  dev: 'development',
-  staging: 'staging',
-  stage: 'staging',
-  production: 'production',
-  prod: 'production',
-}
+import type { ExternalEnv } from '../kit/external-envs.ts'
 
 export interface ExternalTarget {
   url: string
   /** Secret: never logged, returned, used as a metric label or documented. */
   key: string | undefined
   keyVariable: string
+  /** The variable this URL came from, for hints: the per-environment one or the shared one. */
+  urlVariable: string
 }
 
 export interface BackendConfig extends ServiceConfig {
   external: {
     targets: Record<ExternalEnv, ExternalTarget>
     timeoutMs: number
+    /** Budget of one download across all attempts and backoffs. */
+    totalTimeoutMs: number
     retries: number
   }
 }
@@ -35,10 +27,12 @@ export function readBackendConfig(env: Env): BackendConfig {
   const target = (name: ExternalEnv): ExternalTarget => {
     const suffix = name.toUpperCase()
     const keyVariable = `EXTERNAL_INTEGRATION_KEY_${suffix}`
+    const ownUrl = `EXTERNAL_API_URL_${suffix}`
     return {
-      url: readUrl(env, `EXTERNAL_API_URL_${suffix}`, fallbackUrl),
+      url: readUrl(env, ownUrl, fallbackUrl),
       key: env[keyVariable]?.trim() || undefined,
       keyVariable,
+      urlVariable: env[ownUrl] ? ownUrl : 'EXTERNAL_API_URL',
     }
   }
   return {
@@ -50,6 +44,7 @@ export function readBackendConfig(env: Env): BackendConfig {
         production: target('production'),
       },
       timeoutMs: readInt(env, 'EXTERNAL_API_TIMEOUT_MS', 5000, 1, 600_000),
+      totalTimeoutMs: readInt(env, 'EXTERNAL_API_TOTAL_TIMEOUT_MS', 8000, 1, 600_000),
       retries: readInt(env, 'EXTERNAL_API_RETRIES', 2, 0, 10),
     },
   }

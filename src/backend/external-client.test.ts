@@ -15,7 +15,7 @@ afterAll(() => upstream.close())
 const logLines: string[] = []
 const logger = createLogger('t', 'debug', { write: (l: string) => void logLines.push(l) })
 const client = new ExternalLogsClient(
-  { timeoutMs: 300, retries: 2, backoffMs: 5, maxBytes: 10 * 1024 * 1024 },
+  { timeoutMs: 300, totalTimeoutMs: 5000, retries: 2, backoffMs: 5, maxBytes: 10 * 1024 * 1024 },
   logger,
 )
 
@@ -77,7 +77,10 @@ test('oversize body (no declared length) is cut while streaming, not retried', a
 })
 
 test('a declared content-length over the cap is refused before reading', async () => {
-  const small = new ExternalLogsClient({ timeoutMs: 1000, retries: 0, maxBytes: 16 }, logger)
+  const small = new ExternalLogsClient(
+    { timeoutMs: 1000, totalTimeoutMs: 1000, retries: 0, maxBytes: 16 },
+    logger,
+  )
   upstream.mode('ok')
   const result = await small.download(upstream.url, KEY, 'staging')
   expect(result).toMatchObject({ outcome: 'oversize', attempts: 1 })
@@ -96,4 +99,35 @@ test('the key never appears in the log lines of failed attempts', async () => {
   await download('stall')
   expect(logLines.length).toBeGreaterThan(0)
   expect(logLines.join('\n')).not.toContain(KEY)
+})
+
+test('the total budget bounds a download across attempts: the last one gets what is left', async () => {
+  const budgeted = new ExternalLogsClient(
+    { timeoutMs: 300, totalTimeoutMs: 700, retries: 5, backoffMs: 5 },
+    logger,
+  )
+  upstream.mode('stall')
+  const started = performance.now()
+  const result = await budgeted.download(upstream.url, KEY, 'staging')
+  const took = performance.now() - started
+  // Without the budget: 6 attempts of 300 ms. With it: 300 + 300 + the ~90 ms left, or stop.
+  expect(result).toMatchObject({ outcome: 'timeout' })
+  expect(result.attempts).toBeLessThanOrEqual(3)
+  expect(took).toBeGreaterThanOrEqual(590)
+  expect(took).toBeLessThan(900)
+})
+
+test('a caller who hangs up stops the attempt and the retries at once', async () => {
+  const patient = new ExternalLogsClient(
+    { timeoutMs: 2000, totalTimeoutMs: 20_000, retries: 5, backoffMs: 5 },
+    logger,
+  )
+  upstream.mode('stall')
+  const started = performance.now()
+  const result = await patient.download(upstream.url, KEY, 'staging', {
+    signal: AbortSignal.timeout(150),
+  })
+  expect(result).toMatchObject({ outcome: 'timeout', attempts: 1 })
+  expect(performance.now() - started).toBeLessThan(600)
+  expect(upstream.requests).toHaveLength(1)
 })

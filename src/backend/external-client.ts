@@ -1,4 +1,5 @@
 import { ofetch } from 'ofetch'
+import { readCappedBody } from '../kit/capped-body.ts'
 import type { Logger } from '../kit/logger.ts'
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -23,11 +24,21 @@ type Attempt = DownloadResult & { retry: boolean }
 
 export interface ClientOptions {
   timeoutMs: number
+  /** Budget across all attempts and backoffs: each attempt gets min(timeoutMs, what is left). */
+  totalTimeoutMs: number
   retries: number
   maxBytes?: number
   /** First backoff; doubles per retry (plus jitter), capped at 2 s. */
   backoffMs?: number
 }
+
+export interface DownloadOptions {
+  /** The incoming request's signal: a caller who hangs up stops the attempts and retries. */
+  signal?: AbortSignal
+}
+
+/** An attempt with less time than this left would only add load on a struggling upstream. */
+const MIN_ATTEMPT_MS = 100
 
 const failed = (outcome: FailedOutcome, retry: boolean, upstreamStatus?: number): Attempt => ({
   outcome,
@@ -39,7 +50,8 @@ const failed = (outcome: FailedOutcome, retry: boolean, upstreamStatus?: number)
 /**
  * Downloads from the external log API. Retries (network errors, timeouts, 429, 5xx) run in this
  * loop, each attempt with a fresh `AbortSignal.timeout()`: ofetch 1.5's own timeout+retry reuses
- * the aborted signal. The body is read as a stream and abandoned past `maxBytes`.
+ * the aborted signal. The whole download stays within `totalTimeoutMs`, so it ends before the
+ * health check's deadline and the shutdown deadline. The body is abandoned past `maxBytes`.
  */
 export class ExternalLogsClient {
   private readonly maxBytes: number
@@ -53,25 +65,44 @@ export class ExternalLogsClient {
     this.backoffMs = options.backoffMs ?? 200
   }
 
-  async download(url: string, key: string, env: string): Promise<DownloadResult> {
+  async download(
+    url: string,
+    key: string,
+    env: string,
+    { signal }: DownloadOptions = {},
+  ): Promise<DownloadResult> {
     const host = URL.parse(url)?.host
+    const deadline = performance.now() + this.options.totalTimeoutMs
     for (let attempt = 1; ; attempt++) {
-      const result = await this.attempt(url, key)
-      if (!result.retry || attempt > this.options.retries) {
+      const budget = Math.min(this.options.timeoutMs, deadline - performance.now())
+      const result = await this.attempt(url, key, budget, signal)
+      const delay = Math.min(2000, this.backoffMs * 2 ** (attempt - 1)) * (1 + Math.random() / 2)
+      const leftAfterBackoff = deadline - performance.now() - delay
+      if (
+        !result.retry ||
+        attempt > this.options.retries ||
+        leftAfterBackoff < MIN_ATTEMPT_MS ||
+        signal?.aborted
+      ) {
         const { retry: _, ...final } = result
         return { ...final, attempts: attempt }
       }
-      const delay = Math.min(2000, this.backoffMs * 2 ** (attempt - 1)) * (1 + Math.random() / 2)
       this.logger.warn(
         { env, host, attempt, outcome: result.outcome, status: statusOf(result) },
         'external API attempt failed, retrying',
       )
-      await Bun.sleep(delay)
+      await sleepUnlessAborted(delay, signal)
     }
   }
 
-  private async attempt(url: string, key: string): Promise<Attempt> {
-    const signal = AbortSignal.timeout(this.options.timeoutMs)
+  private async attempt(
+    url: string,
+    key: string,
+    timeoutMs: number,
+    caller: AbortSignal | undefined,
+  ): Promise<Attempt> {
+    const deadline = AbortSignal.timeout(timeoutMs)
+    const signal = caller ? AbortSignal.any([deadline, caller]) : deadline
     try {
       const response = await ofetch.raw(url, {
         headers: { authorization: `Bearer ${key}`, accept: 'application/json, text/plain, */*' },
@@ -89,26 +120,34 @@ export class ExternalLogsClient {
       }
       return await this.readCapped(response)
     } catch {
+      // A caller who hung up gets no answer; `timeout` is the closest outcome for the metric.
       return signal.aborted ? failed('timeout', true) : failed('network_error', true)
     }
   }
 
   private async readCapped(response: Response): Promise<Attempt> {
     const declared = Number(response.headers.get('content-length') ?? 0)
-    if (declared > this.maxBytes || !response.body) {
+    if (declared > this.maxBytes) {
       await response.body?.cancel().catch(() => {})
-      return declared > this.maxBytes ? failed('oversize', false) : ok(new Uint8Array())
+      return failed('oversize', false)
     }
-    const chunks: Uint8Array[] = []
-    let size = 0
-    for await (const chunk of response.body) {
-      size += chunk.byteLength
-      // Leaving the loop early cancels the stream, so the rest of the body is never downloaded.
-      if (size > this.maxBytes) return failed('oversize', false)
-      chunks.push(chunk)
-    }
-    return ok(Buffer.concat(chunks))
+    const body = await readCappedBody(response.body, this.maxBytes)
+    return body ? ok(body) : failed('oversize', false)
   }
+}
+
+/** Backoff that ends early when the caller hangs up. */
+function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return Bun.sleep(ms)
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
 }
 
 const statusOf = (result: Attempt) =>

@@ -12,6 +12,7 @@ test('defaults match docs/DESIGN.md', () => {
     serviceName: 'data-api',
     shutdownDrainMs: 5000,
     logLevel: 'info',
+    logRetention: { files: 10_000, bytes: 268_435_456 },
   })
 })
 
@@ -70,7 +71,25 @@ test('ENV_FILE is read with dotenv; variables already set win', async () => {
 
 test('a missing ENV_FILE is a configuration error saying what to do', () => {
   expect(() => environment({ ENV_FILE: join(dir, 'nope.env') })).toThrow(
-    /does not exist; fix the path or unset ENV_FILE/,
+    /ENOENT: the file does not exist; fix the path or unset ENV_FILE/,
+  )
+})
+
+test('an ENV_FILE that is a directory is a configuration error naming the errno', () => {
+  expect(() => environment({ ENV_FILE: dir })).toThrow(ConfigError)
+  expect(() => environment({ ENV_FILE: dir })).toThrow(
+    /cannot be read \(EISDIR: it is a directory; name a dotenv file or unset ENV_FILE\)/,
+  )
+})
+
+test('LOG_RETENTION_FILES and LOG_RETENTION_BYTES are read and checked', () => {
+  const env = { LOG_RETENTION_FILES: '50', LOG_RETENTION_BYTES: '25165824' }
+  expect(readServiceConfig(env, 'x').logRetention).toEqual({ files: 50, bytes: 25_165_824 })
+  expect(() => readServiceConfig({ LOG_RETENTION_FILES: '0' }, 'x')).toThrow(
+    'LOG_RETENTION_FILES="0" is invalid: use a whole number from 1',
+  )
+  expect(() => readServiceConfig({ LOG_RETENTION_BYTES: '1MiB' }, 'x')).toThrow(
+    'LOG_RETENTION_BYTES="1MiB" is invalid',
   )
 })
 

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { parse } from 'dotenv'
+import { DEFAULT_RETENTION, type RetentionLimits } from './log-retention.ts'
 
 export type Env = Record<string, string | undefined>
 
@@ -16,6 +17,8 @@ export interface ServiceConfig {
   serviceName: string
   shutdownDrainMs: number
   logLevel: LogLevel
+  /** Oldest log files are deleted beyond these (see LogStore). */
+  logRetention: RetentionLimits
 }
 
 export function readInt(env: Env, name: string, fallback: number, min: number, max: number) {
@@ -28,7 +31,7 @@ export function readInt(env: Env, name: string, fallback: number, min: number, m
   return value
 }
 
-export function readChoice<T extends string>(
+function readChoice<T extends string>(
   env: Env,
   name: string,
   fallback: T,
@@ -42,17 +45,21 @@ export function readChoice<T extends string>(
   return raw as T
 }
 
+export function isHttpUrl(value: unknown): value is string {
+  const url = typeof value === 'string' ? URL.parse(value) : null
+  return url?.protocol === 'http:' || url?.protocol === 'https:'
+}
+
 /** Never echoes the value: a URL may carry credentials in its userinfo or query. */
 export function readUrl(env: Env, name: string, fallback: string): string {
   const raw = env[name] || fallback
-  const url = URL.parse(raw)
-  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+  if (!isHttpUrl(raw)) {
     throw new ConfigError(`${name} is invalid: use an http:// or https:// URL such as ${fallback}`)
   }
   return raw
 }
 
-export function readString(env: Env, name: string, fallback: string): string {
+function readString(env: Env, name: string, fallback: string): string {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(raw)) {
@@ -72,6 +79,10 @@ export function readServiceConfig(env: Env, defaultName: string): ServiceConfig 
     serviceName: readString(env, 'SERVICE_NAME', defaultName),
     shutdownDrainMs: readInt(env, 'SHUTDOWN_DRAIN_MS', 5000, 0, 600_000),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', LEVELS),
+    logRetention: {
+      files: readInt(env, 'LOG_RETENTION_FILES', DEFAULT_RETENTION.files, 1, 100_000_000),
+      bytes: readInt(env, 'LOG_RETENTION_BYTES', DEFAULT_RETENTION.bytes, 4096, 2 ** 50),
+    },
   }
 }
 
@@ -82,12 +93,24 @@ export function readServiceConfig(env: Env, defaultName: string): ServiceConfig 
 export function environment(env: Env = process.env): Env {
   const file = env.ENV_FILE
   if (!file) return env
-  if (!existsSync(file)) {
-    throw new ConfigError(
-      `ENV_FILE="${file}" is invalid: the file does not exist; fix the path or unset ENV_FILE`,
-    )
+  let text: Buffer
+  try {
+    text = readFileSync(file)
+  } catch (error) {
+    throw new ConfigError(`ENV_FILE="${file}" cannot be read (${envFileProblem(error)})`)
   }
-  return { ...parse(readFileSync(file)), ...env }
+  return { ...parse(text), ...env }
+}
+
+/** The errno of a failed read, and what to do about it. */
+function envFileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error'
+  if (code === 'ENOENT') return `${code}: the file does not exist; fix the path or unset ENV_FILE`
+  if (code === 'EISDIR') return `${code}: it is a directory; name a dotenv file or unset ENV_FILE`
+  if (code === 'EACCES' || code === 'EPERM') {
+    return `${code}: no permission; make the file readable for this user or unset ENV_FILE`
+  }
+  return `${code}: point ENV_FILE at a readable dotenv file or unset it`
 }
 
 /** Reads the configuration or ends the process with one line on stderr and exit code 1. */

@@ -13,9 +13,10 @@ export interface ShutdownOptions {
 }
 
 /**
- * The signal handler: SIGTERM/SIGINT: readiness turns 503 at once so the endpoints drop this pod, requests keep being
- * served for `drainMs`, then the listener closes and in-flight requests finish (bounded by
- * `stopDeadlineMs`), exit 0. A second signal exits at once.
+ * The SIGTERM/SIGINT handler. Readiness turns 503 at once so that the Service stops routing new
+ * requests here; requests already routed keep being served for `drainMs`; then the listener
+ * closes and in-flight requests finish (bounded by `stopDeadlineMs`) before exit 0. A second
+ * signal exits at once.
  */
 export function shutdownHandler(opts: ShutdownOptions): (signal: NodeJS.Signals) => Promise<void> {
   const exit = opts.exit ?? ((code: number) => process.exit(code))

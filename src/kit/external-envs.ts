@@ -1,0 +1,36 @@
+// The external log API's environments: one list for the backend (routes, keys) and the health
+// check (HEALTH_EXTERNAL_ENV). Plain data, so the health program pulls in nothing of Elysia.
+import { ConfigError, type Env } from './config.ts'
+
+export const EXTERNAL_ENVS = ['development', 'staging', 'production'] as const
+export type ExternalEnv = (typeof EXTERNAL_ENVS)[number]
+
+/** Short names people type, mapped to the canonical environment. */
+export const ENV_ALIASES: Readonly<Record<string, ExternalEnv>> = {
+  development: 'development',
+  dev: 'development',
+  staging: 'staging',
+  stage: 'staging',
+  production: 'production',
+  prod: 'production',
+}
+
+/** The canonical environment for a name or alias (any case), or undefined. */
+export function externalEnvOf(name: string): ExternalEnv | undefined {
+  return Object.hasOwn(ENV_ALIASES, name.toLowerCase())
+    ? ENV_ALIASES[name.toLowerCase()]
+    : undefined
+}
+
+/** Reads an environment name or alias from the variable `name`; empty means `fallback`. */
+export function readExternalEnv(env: Env, name: string, fallback: ExternalEnv): ExternalEnv {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = externalEnvOf(raw)
+  if (!value) {
+    throw new ConfigError(
+      `${name}="${raw}" is invalid: use one of ${Object.keys(ENV_ALIASES).join(', ')}`,
+    )
+  }
+  return value
+}
