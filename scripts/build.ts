@@ -6,7 +6,7 @@
 // VERSION (default: package.json version) and GIT_COMMIT (default: `git rev-parse --short HEAD`,
 // else `unknown`) are read from the build environment and baked into the binary.
 import { existsSync } from 'node:fs'
-import { mkdir, rename, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import pkg from '../package.json'
 
@@ -53,15 +53,20 @@ function parseArgs(argv: string[]): { names: Program[]; outdir: string } {
   return { names, outdir: resolve(root, outdir) }
 }
 
-/** Compiles one program into `outdir`; a temp name then a rename, so readers never see half a file. */
-export async function build(name: Program, outdir: string): Promise<string> {
+/**
+ * Compiles one program into `outdir`. The compiler writes into a fresh temp directory under the
+ * final file name (bun bakes the output name into the binary: it shows in stack traces, and a
+ * temp name would make every build differ), then a rename, so readers never see half a file.
+ */
+async function build(name: Program, outdir: string): Promise<string> {
   const { entry, binary } = programs[name]
   if (!existsSync(join(root, entry))) {
     throw new Error(`${entry} does not exist yet: write it before building "${name}"`)
   }
   await mkdir(outdir, { recursive: true })
   const target = join(outdir, binary)
-  const temp = join(outdir, `.${binary}.${process.pid}.${Date.now()}.tmp`)
+  const tempDir = await mkdtemp(join(outdir, `.${binary}.build-`))
+  const temp = join(tempDir, binary)
   const version = process.env.VERSION || pkg.version
   const commit = process.env.GIT_COMMIT || gitCommit()
   const proc = Bun.spawn(
@@ -92,11 +97,12 @@ export async function build(name: Program, outdir: string): Promise<string> {
     new Response(proc.stdout).text(),
     new Response(proc.stderr).text(),
   ])
-  if (code !== 0) {
-    await rm(temp, { force: true })
-    throw new Error(`bun build ${entry} failed (exit ${code}):\n${out}${err}`)
+  try {
+    if (code !== 0) throw new Error(`bun build ${entry} failed (exit ${code}):\n${out}${err}`)
+    await rename(temp, target)
+  } finally {
+    await rm(tempDir, { recursive: true, force: true })
   }
-  await rename(temp, target)
   return target
 }
 

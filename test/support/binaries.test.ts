@@ -1,5 +1,6 @@
 import { expect, test } from 'bun:test'
-import { stat, utimes } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, stat, utimes } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { compiledBinary } from './binaries.ts'
 import { runProgram } from './processes.ts'
@@ -34,4 +35,29 @@ test('parallel test processes asking at once for a stale binary both get a worki
   const version = await runProgram(binary, { env: { PORT: 'x' } })
   expect(version.exitCode).toBe(1)
   expect(version.stderr).toContain('PORT="x" is invalid')
+}, 120_000)
+
+test('scripts/build.ts is reproducible: same VERSION and GIT_COMMIT, same bytes, no temp name inside', async () => {
+  const dirs = await Promise.all([1, 2].map(() => mkdtemp(join(tmpdir(), 'build-'))))
+  try {
+    const digests: string[] = []
+    for (const outdir of dirs) {
+      const run = await runProgram(process.execPath, {
+        args: ['run', join(import.meta.dir, '../../scripts/build.ts'), 'data', '--outdir', outdir],
+        env: { VERSION: '9.9.9', GIT_COMMIT: 'abc1234' },
+        timeoutMs: 120_000,
+      })
+      expect(run.exitCode).toBe(0)
+      // Only the binary: the temp directory it was compiled in is gone.
+      expect(await readdir(outdir)).toEqual(['data-api'])
+      const bytes = await Bun.file(join(outdir, 'data-api')).bytes()
+      digests.push(new Bun.CryptoHasher('sha256').update(bytes).digest('hex'))
+      const text = Buffer.from(bytes).toString('latin1')
+      expect(text).toContain('/$bunfs/root/data-api')
+      expect(text).not.toMatch(/\$bunfs\/root\/\.data-api/)
+    }
+    expect(digests[0]).toBe(digests[1])
+  } finally {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })))
+  }
 }, 120_000)
