@@ -48,6 +48,14 @@ describe('loadHealthConfig', () => {
     ])
   })
 
+  test('HEALTH_EXTERNAL_ENV takes the aliases the backend takes (dev, stage, prod)', () => {
+    const urlFor = (value: string) =>
+      loadHealthConfig({ HEALTH_EXTERNAL_ENV: value }).targets[2]?.url
+    expect(urlFor('prod')).toEndWith('/download_external_logs?env=production')
+    expect(urlFor('Stage')).toEndWith('/download_external_logs?env=staging')
+    expect(urlFor('dev')).toEndWith('/download_external_logs?env=development')
+  })
+
   test('an empty value (as Kubernetes renders an optional one) means the default', () => {
     const config = loadHealthConfig({ HEALTH_TIMEOUT_MS: '', HEALTH_TARGETS: ' ', BACKEND_URL: '' })
     expect(config.timeoutMs).toBe(10_000)
@@ -77,7 +85,7 @@ describe('loadHealthConfig', () => {
     [{ HEALTH_LOG_FILE: '/var/log/' }, /HEALTH_LOG_FILE="\/var\/log\/" is invalid: name a file/],
     [
       { HEALTH_EXTERNAL_ENV: 'qa' },
-      /HEALTH_EXTERNAL_ENV="qa" is invalid: use one of development, staging/,
+      /HEALTH_EXTERNAL_ENV="qa" is invalid: use one of development, dev, staging, stage/,
     ],
     [{ BACKEND_URL: 'backend:5000' }, /BACKEND_URL is invalid: use an http/],
     [{ DATA_URL: 'ftp://data' }, /DATA_URL is invalid: use an http/],

@@ -1,7 +1,8 @@
 // The health program's settings, all from the environment (names and defaults: docs/DESIGN.md).
 import { resolve } from 'node:path'
-import { ConfigError, type Env, readChoice, readInt, readUrl } from '../kit/config.ts'
-import { defaultTargets, EXTERNAL_ENVS, parseTargets, type Target } from './targets.ts'
+import { ConfigError, type Env, readInt, readUrl } from '../kit/config.ts'
+import { readExternalEnv } from '../kit/external-envs.ts'
+import { defaultTargets, parseTargets, type Target } from './targets.ts'
 
 export interface LogSettings {
   file: string
@@ -37,7 +38,7 @@ export function loadHealthConfig(env: Env): HealthConfig {
   if (env.HEALTH_TARGETS?.trim()) {
     return { targets: parseTargets(env.HEALTH_TARGETS), timeoutMs, log }
   }
-  const externalEnv = readChoice(env, 'HEALTH_EXTERNAL_ENV', 'development', EXTERNAL_ENVS)
+  const externalEnv = readExternalEnv(env, 'HEALTH_EXTERNAL_ENV', 'development')
   const backend = readUrl(env, 'BACKEND_URL', 'http://backend-api-service-unique.backend-namespace')
   const data = readUrl(env, 'DATA_URL', 'http://data-api-service-unique.data-namespace')
   return { targets: defaultTargets(backend, data, externalEnv), timeoutMs, log }

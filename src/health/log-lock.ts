@@ -1,6 +1,7 @@
 // A lock file beside the log so that two runs never rotate at the same time (one would rename
 // away the file the other just appended to). `open(..., 'wx')` is atomic on local filesystems.
-import { link, open, rename, stat, unlink } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { open, stat, unlink } from 'node:fs/promises'
 
 export interface LockOptions {
   /** Give up waiting after this long; the caller then appends without rotating. */
@@ -13,31 +14,43 @@ const DEFAULTS: LockOptions = { waitMs: 5000, staleMs: 30_000 }
 
 const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code
 
+/** One lock file instance: a new lock at the same path has a new inode or a new mtime. */
+type LockId = Pick<Stats, 'ino' | 'mtimeMs'>
+
+const sameLock = (a: LockId | undefined, b: LockId) => a?.ino === b.ino && a.mtimeMs === b.mtimeMs
+
 /**
- * Moves a stale lock aside. Two runs may both judge it stale; only one rename finds it, and the
- * inode check makes sure a run never removes a fresh lock that replaced the stale one meanwhile.
+ * Removes the lock instance `seen`, judged stale, and nothing else. A live lock is never moved or
+ * removed, not even for a moment (moving it aside would let a third run take the lock while the
+ * live holder still works). Breakers of one instance exclude each other with a claim file named
+ * after it, then check under the claim that the instance is still there before unlinking it; the
+ * holder itself only ever removes its lock while it is fresh (see `release`), so the two never race.
  */
-async function breakStale(path: string, staleIno: number): Promise<void> {
-  const aside = `${path}.stale.${process.pid}.${Date.now()}`
+export async function breakStale(path: string, seen: LockId): Promise<void> {
+  const claim = `${path}.break-${seen.ino}-${Math.trunc(seen.mtimeMs)}`
   try {
-    await rename(path, aside)
+    await (await open(claim, 'wx')).close()
   } catch (error) {
-    if (codeOf(error) === 'ENOENT') return
+    if (codeOf(error) === 'EEXIST') return // another run is breaking this very lock
     throw error
   }
-  const moved = await stat(aside)
-  if (moved.ino !== staleIno) await link(aside, path).catch(() => {})
-  await unlink(aside).catch(() => {})
+  try {
+    if (sameLock(await stat(path).catch(() => undefined), seen)) await unlink(path)
+  } catch (error) {
+    if (codeOf(error) !== 'ENOENT') throw error
+  } finally {
+    await unlink(claim).catch(() => {})
+  }
 }
 
-async function acquire(path: string, options: LockOptions): Promise<number | undefined> {
+async function acquire(path: string, options: LockOptions): Promise<LockId | undefined> {
   const giveUp = Date.now() + options.waitMs
   while (Date.now() < giveUp) {
     try {
       const handle = await open(path, 'wx')
       try {
         await handle.write(`${process.pid} ${new Date().toISOString()}\n`)
-        return (await handle.stat()).ino
+        return await handle.stat()
       } finally {
         await handle.close()
       }
@@ -45,15 +58,21 @@ async function acquire(path: string, options: LockOptions): Promise<number | und
       if (codeOf(error) !== 'EEXIST') throw error
     }
     const held = await stat(path).catch(() => undefined)
-    if (held && Date.now() - held.mtimeMs > options.staleMs) await breakStale(path, held.ino)
+    if (held && Date.now() - held.mtimeMs > options.staleMs) await breakStale(path, held)
     else await Bun.sleep(5 + Math.random() * 20)
   }
   return undefined
 }
 
-async function release(path: string, ino: number): Promise<void> {
+/**
+ * Removes our own lock only while it is clearly fresh: once it nears `staleMs` another run may be
+ * breaking it, and then that run alone removes it.
+ */
+async function release(path: string, own: LockId, staleMs: number): Promise<void> {
   const current = await stat(path).catch(() => undefined)
-  if (current?.ino === ino) await unlink(path).catch(() => {})
+  if (current?.ino === own.ino && Date.now() - current.mtimeMs < staleMs * 0.75) {
+    await unlink(path).catch(() => {})
+  }
 }
 
 /**
@@ -65,10 +84,11 @@ export async function withLock<T>(
   work: (locked: boolean) => Promise<T>,
   options: Partial<LockOptions> = {},
 ): Promise<T> {
-  const ino = await acquire(path, { ...DEFAULTS, ...options })
+  const settings = { ...DEFAULTS, ...options }
+  const own = await acquire(path, settings)
   try {
-    return await work(ino !== undefined)
+    return await work(own !== undefined)
   } finally {
-    if (ino !== undefined) await release(path, ino)
+    if (own !== undefined) await release(path, own, settings.staleMs)
   }
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import {
   type LoopbackServices,
   startLoopbackServices,
-} from '../../test/health/loopback-services.ts'
+} from '../../test/support/loopback-services.ts'
 import { runChecks } from './run-checks.ts'
 import type { Target } from './targets.ts'
 

@@ -1,6 +1,7 @@
 // Runs every check at once, each under its own deadline, so a run lasts as long as its slowest
 // check rather than the sum of them.
 import { buildInfo } from '../kit/build-info.ts'
+import { readCappedBody } from '../kit/capped-body.ts'
 import type { Target } from './targets.ts'
 
 export interface CheckOutcome {
@@ -26,29 +27,13 @@ const BODY_LIMIT = 64 * 1024
 
 const userAgent = `health-check/${buildInfo.version}`
 
-async function readCapped(response: Response): Promise<string | undefined> {
-  if (!response.body) return ''
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > BODY_LIMIT) {
-      await reader.cancel()
-      return undefined
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks).toString('utf8')
-}
-
-function serviceErrorOf(response: Response, body: string | undefined): string | undefined {
+function serviceErrorOf(response: Response, body: Uint8Array | undefined): string | undefined {
   if (body === undefined || !response.headers.get('content-type')?.includes('json'))
     return undefined
   try {
-    const error: unknown = (JSON.parse(body) as { error?: unknown } | null)?.error
+    const error: unknown = (
+      JSON.parse(Buffer.from(body).toString('utf8')) as { error?: unknown } | null
+    )?.error
     return typeof error === 'string' ? error : undefined
   } catch {
     return undefined
@@ -75,7 +60,7 @@ async function check(target: Target, options: RunOptions): Promise<CheckOutcome>
       headers: { 'user-agent': userAgent, accept: 'application/json, */*' },
     })
     // The body counts against the same deadline: a service that stalls mid-answer is not healthy.
-    const body = await readCapped(response)
+    const body = await readCappedBody(response.body, BODY_LIMIT)
     const { status } = response
     return {
       target,

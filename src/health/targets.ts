@@ -1,5 +1,6 @@
 // The set of checks: the default one built from the service base URLs, or HEALTH_TARGETS.
-import { ConfigError } from '../kit/config.ts'
+import { ConfigError, isHttpUrl } from '../kit/config.ts'
+import type { ExternalEnv } from '../kit/external-envs.ts'
 
 export interface Target {
   name: string
@@ -9,9 +10,6 @@ export interface Target {
   /** HTTP statuses that count as passed. */
   expect: number[]
 }
-
-export const EXTERNAL_ENVS = ['development', 'staging', 'production'] as const
-export type ExternalEnv = (typeof EXTERNAL_ENVS)[number]
 
 /** Resolves `path` below `base`, keeping a path prefix (`http://gw/backend` + `readyz`). */
 function below(base: string, path: string): string {
@@ -38,12 +36,6 @@ export function defaultTargets(backendUrl: string, dataUrl: string, env: Externa
 
 const EXAMPLE = '[{"name":"Backend API","url":"http://backend/","critical":true,"expect":200}]'
 const KNOWN_KEYS = new Set(['name', 'url', 'critical', 'expect'])
-
-export function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string' || !URL.canParse(value)) return false
-  const { protocol } = new URL(value)
-  return protocol === 'http:' || protocol === 'https:'
-}
 
 const isStatus = (v: unknown): v is number =>
   Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599

@@ -2,10 +2,11 @@
 // tell apart: refused, stalled past the deadline, 500, well-formed 502 JSON, 502 HTML.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { compiledBinary } from '../support/binaries.ts'
+import { type LoopbackServices, startLoopbackServices } from '../support/loopback-services.ts'
 import { allLogLines, LOG_LINE, linesOf, logDir, runHealth, targetsEnv } from './health-runs.ts'
-import { type LoopbackServices, startLoopbackServices } from './loopback-services.ts'
 
 let services: LoopbackServices
 let log: Awaited<ReturnType<typeof logDir>>
@@ -100,6 +101,11 @@ describe('health-check run', () => {
     ],
     ['a non-URL base', { BACKEND_URL: 'backend-api:5000' }, /BACKEND_URL is invalid/],
     ['a negative timeout', { HEALTH_TIMEOUT_MS: '-1' }, /HEALTH_TIMEOUT_MS="-1" is invalid/],
+    [
+      'ENV_FILE naming a directory',
+      { ENV_FILE: tmpdir() },
+      /ENV_FILE=".*" cannot be read \(EISDIR: it is a directory; name a dotenv file/,
+    ],
     [
       'a target URL that is not one',
       { HEALTH_TARGETS: '[{"name":"a","url":"127.0.0.1:80"}]' },

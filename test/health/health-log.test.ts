@@ -3,8 +3,8 @@
 import { afterAll, afterEach, beforeAll, expect, test } from 'bun:test'
 import { readdir, stat } from 'node:fs/promises'
 import { compiledBinary } from '../support/binaries.ts'
+import { type LoopbackServices, startLoopbackServices } from '../support/loopback-services.ts'
 import { allLogLines, LOG_LINE, linesOf, logDir, runHealth, targetsEnv } from './health-runs.ts'
-import { type LoopbackServices, startLoopbackServices } from './loopback-services.ts'
 
 let services: LoopbackServices
 let log: Awaited<ReturnType<typeof logDir>>

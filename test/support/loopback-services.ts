@@ -1,5 +1,5 @@
 // Small loopback HTTP servers that misbehave on purpose, standing in for a broken service.
-import { freePort } from '../support/processes.ts'
+import { freePort } from './processes.ts'
 
 export interface LoopbackServices {
   /** `http://127.0.0.1:<port><path>` for one of the routes below. */
