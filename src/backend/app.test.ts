@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, expect, test } from 'bun:test'
-import { get, testDeps } from '../kit/test-deps.ts'
+import { get, readJson, testDeps } from '../kit/test-deps.ts'
 import { createBackendApp } from './app.ts'
 import { readBackendConfig } from './config.ts'
 import { ExternalLogsClient } from './external-client.ts'
 
 const KEY = 'doc-key-5e6f7a8b'
+type Documented = { content?: Record<string, { schema?: { required?: string[] } }> }
 let ctx: Awaited<ReturnType<typeof testDeps>>
 let app: ReturnType<typeof createBackendApp>
 
@@ -46,6 +47,44 @@ test('the OpenAPI document lists every backend route with response schemas, and 
   expect(text).not.toContain(KEY)
 })
 
+test('every operation documents the JSON errors it can answer, /metrics its text', async () => {
+  const doc = await readJson(await app.handle(get('/swagger/json')))
+  const errorsOf: Record<string, string[]> = {
+    '/logs': ['422'],
+    '/download_external_logs': ['400', '502', '503', '504'],
+    '/': ['503'],
+    '/readyz': ['503'],
+  }
+  for (const [path, item] of Object.entries(doc.paths)) {
+    const { responses } = (item as { get: { responses: Record<string, Documented> } }).get
+    for (const code of ['404', '405', '500', ...(errorsOf[path] ?? [])]) {
+      const schema = responses[code]?.content?.['application/json']?.schema
+      expect([path, code, schema?.required]).toEqual([path, code, ['error']])
+    }
+  }
+  const metrics = doc.paths['/metrics'].get.responses['200'].content
+  expect(Object.keys(metrics)).toEqual(['text/plain'])
+  expect(metrics['text/plain'].schema.examples[0]).toContain('http_requests_total')
+  for (const [path, code, example] of [
+    ['/healthz', '200', { status: 'ok' }],
+    ['/readyz', '200', { status: 'ready' }],
+  ] as const) {
+    const { schema } = doc.paths[path].get.responses[code].content['application/json']
+    expect(schema.examples).toEqual([example])
+  }
+  const notReady = doc.paths['/readyz'].get.responses['503'].content['application/json']
+  expect(notReady.schema.examples[0].hint).toContain('LOG_DIR')
+})
+
+test('the routes can be built twice on one set of dependencies (metrics registered once)', () => {
+  const config = readBackendConfig({ LOG_DIR: ctx.logDir })
+  const client = new ExternalLogsClient(config.external, ctx.deps.logger)
+  expect(() => {
+    createBackendApp(config, { ...ctx.deps, config, client })
+    createBackendApp(config, { ...ctx.deps, config, client })
+  }).not.toThrow()
+})
+
 test.each([
   ['/', 200],
   ['/logs', 200],
@@ -63,3 +102,16 @@ test.each([
   },
   20_000,
 )
+
+test.each([
+  ['POST', '/download_external_logs', 'GET'],
+  ['HEAD', '/download_external_logs', 'GET'],
+  ['OPTIONS', '/logs', 'GET, HEAD'],
+  ['PUT', '/readyz', 'GET, HEAD'],
+  ['DELETE', '/', 'GET'],
+])('%s %s -> 405 JSON, Allow: %s', async (method, path, allow) => {
+  const res = await app.handle(new Request(`http://localhost${path}?env=dev`, { method }))
+  expect(res.status).toBe(405)
+  expect(res.headers.get('allow')).toBe(allow)
+  expect(res.headers.get('content-type')).toContain('application/json')
+})

@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia'
 import { logsRoutes } from '../kit/logs-routes.ts'
+import { refuseOtherMethods } from '../kit/methods.ts'
 import { servicePlugin } from '../kit/service.ts'
 import { workRoutes } from '../kit/work-routes.ts'
 import type { BackendConfig } from './config.ts'
@@ -10,9 +11,11 @@ import { type ExternalDeps, externalLogsRoutes } from './external-logs.ts'
  *   GET /healthz /readyz /metrics /version /swagger /swagger/json   (servicePlugin)
  *   GET /                          (workRoutes)      GET /logs?limit=   (logsRoutes)
  *   GET /download_external_logs?env=development|staging|production   (externalLogsRoutes)
+ * Any other method on these paths answers 405 with `Allow`, and so does HEAD on a route that
+ * does work (`sideEffects`).
  */
 export function createBackendApp(config: BackendConfig, deps: ExternalDeps) {
-  return new Elysia()
+  const app = new Elysia()
     .use(
       servicePlugin(deps, {
         title: `Backend API (${config.serviceName})`,
@@ -22,4 +25,5 @@ export function createBackendApp(config: BackendConfig, deps: ExternalDeps) {
     .use(workRoutes(deps))
     .use(logsRoutes(deps))
     .use(externalLogsRoutes(deps))
+  return refuseOtherMethods(app)
 }

@@ -1,69 +1,28 @@
 import { Elysia, t } from 'elysia'
-import { Counter } from 'prom-client'
+import { EXTERNAL_ENVS } from '../kit/external-envs.ts'
 import { LogWriteError } from '../kit/log-store.ts'
-import { ErrorBody } from '../kit/schemas.ts'
+import { sideEffects } from '../kit/methods.ts'
+import { ErrorBody, responses } from '../kit/schemas.ts'
 import type { ServiceDeps } from '../kit/service.ts'
 import { writeFailure } from '../kit/work-routes.ts'
-import { type BackendConfig, ENV_ALIASES, ENVIRONMENTS, type ExternalEnv } from './config.ts'
-import { type ExternalLogsClient, type FailedOutcome, MAX_BODY_BYTES } from './external-client.ts'
+import type { BackendConfig } from './config.ts'
+import { ALLOWED, chooseEnv, FAILURES } from './download-answers.ts'
+import type { ExternalLogsClient } from './external-client.ts'
 
 export interface ExternalDeps extends ServiceDeps {
   config: BackendConfig
   client: ExternalLogsClient
 }
 
-const ALLOWED = Object.keys(ENV_ALIASES)
-
-type Failure = { code: 502 | 504; error: string; hint: string }
-
-/** The answer for each failed download: status, what went wrong and what to do next. */
-const FAILURES: Record<FailedOutcome, (env: ExternalEnv, upstream?: number) => Failure> = {
-  rejected: (env) => ({
-    code: 502,
-    error: `external API rejected the integration key for ${env}`,
-    hint: `check EXTERNAL_INTEGRATION_KEY_${env.toUpperCase()} (the Secret) and restart the pods`,
-  }),
-  upstream_error: (env, upstream) => ({
-    code: 502,
-    error: `external API answered ${upstream} for ${env}`,
-    hint: 'retry later; if it persists, check the external API status',
-  }),
-  timeout: (env) => ({
-    code: 504,
-    error: `external API did not answer within the deadline for ${env}`,
-    hint: 'retry later, or raise EXTERNAL_API_TIMEOUT_MS',
-  }),
-  oversize: (env) => ({
-    code: 502,
-    error: `external API response for ${env} exceeds ${MAX_BODY_BYTES} bytes`,
-    hint: 'ask the external API for a smaller export',
-  }),
-  network_error: (env) => ({
-    code: 502,
-    error: `could not reach the external API for ${env}`,
-    hint: 'check EXTERNAL_API_URL, DNS and egress network policy, then retry',
-  }),
-}
-
 /** `GET /download_external_logs?env=`: fetch the external logs of one environment into a log file. */
 export function externalLogsRoutes({ config, client, store, metrics }: ExternalDeps) {
-  const calls = new Counter({
-    name: 'external_api_requests_total',
-    help: 'Calls to the external log API, by environment and outcome',
-    labelNames: ['env', 'outcome'],
-    registers: [metrics.registry],
-  })
-  return new Elysia({ name: 'external-logs' }).get(
+  const calls = metrics.externalCalls
+  return new Elysia({ name: 'external-logs' }).use(sideEffects).get(
     '/download_external_logs',
-    async ({ query, status }) => {
-      const env = ENV_ALIASES[(query.env ?? '').toLowerCase()]
-      if (!env) {
-        return status(400, {
-          error: `Invalid environment "${query.env ?? ''}": use one of ${ALLOWED.join(', ')}`,
-          allowed: ALLOWED,
-          hint: 'call /download_external_logs?env=development',
-        })
-      }
+    async ({ request, status }) => {
+      const choice = chooseEnv(request.url)
+      if ('invalid' in choice) return status(400, choice.invalid)
+      const { env } = choice
       const target = config.external.targets[env]
       if (!target.key) {
         calls.inc({ env, outcome: 'not_configured' })
@@ -74,11 +33,11 @@ export function externalLogsRoutes({ config, client, store, metrics }: ExternalD
           hint: `set ${target.keyVariable} (from a Secret) and restart the service`,
         })
       }
-      const result = await client.download(target.url, target.key, env)
+      const result = await client.download(target.url, target.key, env, { signal: request.signal })
       calls.inc({ env, outcome: result.outcome })
       if (result.outcome !== 'ok') {
         const { attempts, upstreamStatus } = result
-        const { code, ...body } = FAILURES[result.outcome](env, upstreamStatus)
+        const { code, ...body } = FAILURES[result.outcome](env, target, upstreamStatus)
         return status(code, { ...body, env, attempts, upstreamStatus })
       }
       try {
@@ -90,17 +49,19 @@ export function externalLogsRoutes({ config, client, store, metrics }: ExternalD
       }
     },
     {
+      sideEffects: true,
+      // Documentation only: the handler reads `env` from the URL to catch repeats (see chooseEnv).
       query: t.Object({
         env: t.Optional(
           t.String({
-            description: `external environment: ${ALLOWED.join(', ')}`,
-            examples: [...ENVIRONMENTS],
+            description: `external environment, exactly once: ${ALLOWED.join(', ')}`,
+            examples: [...EXTERNAL_ENVS],
           }),
         ),
       }),
-      response: {
+      response: responses({
         200: t.Object({
-          env: t.UnionEnum([...ENVIRONMENTS]),
+          env: t.UnionEnum([...EXTERNAL_ENVS]),
           file: t.String({
             examples: ['20261126T215244123Z-external-staging-000001-a1b2c3d4.log'],
           }),
@@ -111,7 +72,7 @@ export function externalLogsRoutes({ config, client, store, metrics }: ExternalD
         502: ErrorBody,
         503: ErrorBody,
         504: ErrorBody,
-      },
+      }),
       detail: {
         tags: ['work'],
         summary: 'Download the external logs of one environment into a new log file',

@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia'
 import type { ServiceConfig } from '../kit/config.ts'
 import { logsRoutes } from '../kit/logs-routes.ts'
+import { refuseOtherMethods } from '../kit/methods.ts'
 import { type ServiceDeps, servicePlugin } from '../kit/service.ts'
 import { workRoutes } from '../kit/work-routes.ts'
 import { recordsRoutes } from './records.ts'
@@ -10,9 +11,11 @@ import { recordsRoutes } from './records.ts'
  *   GET /healthz /readyz /metrics /version /swagger /swagger/json   (servicePlugin)
  *   GET /                (workRoutes)      GET /logs?limit=   (logsRoutes)
  *   GET /records?limit=  (recordsRoutes)
+ * Any other method on these paths answers 405 with `Allow`, and so does HEAD on a route that
+ * does work (`sideEffects`).
  */
 export function createDataApp(config: ServiceConfig, deps: ServiceDeps) {
-  return new Elysia()
+  const app = new Elysia()
     .use(
       servicePlugin(deps, {
         title: `Data API (${config.serviceName})`,
@@ -22,4 +25,5 @@ export function createDataApp(config: ServiceConfig, deps: ServiceDeps) {
     .use(workRoutes(deps))
     .use(logsRoutes(deps))
     .use(recordsRoutes)
+  return refuseOtherMethods(app)
 }

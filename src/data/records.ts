@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia'
+import { ErrorBody, LimitQuery, responses } from '../kit/schemas.ts'
 
 const CATEGORIES = ['sensor', 'order', 'invoice', 'shipment'] as const
 
@@ -27,10 +28,11 @@ export const recordsRoutes = new Elysia({ name: 'records' }).get(
     return { count: records.length, records }
   },
   {
-    query: t.Object({
-      limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 10 })),
+    query: LimitQuery(100, 10),
+    response: responses({
+      200: t.Object({ count: t.Integer(), records: t.Array(DataRecord) }),
+      422: ErrorBody,
     }),
-    response: t.Object({ count: t.Integer(), records: t.Array(DataRecord) }),
     detail: { tags: ['work'], summary: 'Generated mock records, newest first' },
   },
 )

@@ -1,5 +1,44 @@
 import { Elysia, type ValidationError } from 'elysia'
 import type { Logger } from './logger.ts'
+import type { FieldRule } from './schemas.ts'
+
+const isRule = (value: unknown): value is FieldRule =>
+  typeof value === 'object' && value !== null && 'field' in value && 'message' in value
+
+/**
+ * Elysia words a coerced query number as a union of the same type twice ("should be one of:
+ * 'integer', 'integer'"): say each type once.
+ */
+function readable(summary: string) {
+  return summary.replace(/one of: (.+)$/, (_, list: string) => {
+    const types = [...new Set(list.split(', '))]
+    return types.length === 1 ? String(types[0]) : `one of: ${types.join(', ')}`
+  })
+}
+
+/**
+ * One `{ field, message }` per problem. A field with a `FieldRule` (see schemas.ts) says it in its
+ * own words: Elysia reports coerced query numbers out of range without the field name.
+ */
+function detailsOf(error: Readonly<ValidationError>) {
+  if (isRule(error.customError)) return [error.customError]
+  return error.all.map((issue) => ({
+    field: 'path' in issue && issue.path ? issue.path.replace(/^\//, '') : undefined,
+    message: readable(issue.summary ?? ('message' in issue ? issue.message : 'invalid value')),
+  }))
+}
+
+function invalidRequest(error: Readonly<ValidationError>) {
+  const details = detailsOf(error)
+  const fields = details.flatMap((d) => (d.field ? [d.field] : []))
+  const what = fields.length > 0 ? fields.join(', ') : 'the request'
+  return { error: 'Invalid request', details, hint: `fix ${what} as the details say; see /swagger` }
+}
+
+const internalError = {
+  error: 'Internal error',
+  hint: 'retry later; the service log has the details',
+}
 
 /** Turns every failure Elysia sees into `{ error, ... }` JSON with the right status, never a stack. */
 export function jsonErrors(logger: Logger) {
@@ -10,14 +49,15 @@ export function jsonErrors(logger: Logger) {
         case 'NOT_FOUND':
           set.status = 404
           return { error: 'Not found', path, hint: 'GET /swagger lists the routes of this service' }
-        case 'VALIDATION': {
+        case 'VALIDATION':
+          // Our own answer broke its schema: a bug here, not a client mistake.
+          if (error.type === 'response') {
+            logger.error({ path, details: detailsOf(error) }, 'response failed its schema')
+            set.status = 500
+            return internalError
+          }
           set.status = 422
-          const details = (error as ValidationError).all.map((e) => ({
-            field: 'path' in e && e.path ? e.path.replace(/^\//, '') : undefined,
-            message: e.summary ?? ('message' in e ? e.message : 'invalid value'),
-          }))
-          return { error: 'Invalid request', details, hint: 'fix the listed fields; see /swagger' }
-        }
+          return invalidRequest(error)
         case 'PARSE':
           set.status = 400
           return { error: 'Malformed request', hint: 'send a well-formed request; see /swagger' }
@@ -25,7 +65,7 @@ export function jsonErrors(logger: Logger) {
         case 'UNKNOWN':
           logger.error({ err: error, path }, 'unhandled error')
           set.status = 500
-          return { error: 'Internal error', hint: 'retry later; the service log has the details' }
+          return internalError
         default:
           return undefined
       }

@@ -43,5 +43,9 @@ test('GET /logs?limit=500 is allowed and answers what exists', async () => {
 test.each(['0', '501', 'abc', '2.5'])('GET /logs?limit=%s -> 422 JSON', async (limit) => {
   const res = await appOf().handle(get(`/logs?limit=${limit}`))
   expect(res.status).toBe(422)
-  expect((await readJson(res)).error).toBe('Invalid request')
+  const body = await readJson(res)
+  expect(body.error).toBe('Invalid request')
+  expect(body.details).toEqual([
+    { field: 'limit', message: 'limit must be a whole number from 1 to 500' },
+  ])
 })

@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia'
+import { ErrorBody, LimitQuery, responses } from './schemas.ts'
 import type { ServiceDeps } from './service.ts'
 
 const LogList = t.Object({
@@ -21,17 +22,8 @@ export function logsRoutes({ store }: ServiceDeps) {
       return { count: entries.length, entries }
     },
     {
-      query: t.Object({
-        limit: t.Optional(
-          t.Integer({
-            minimum: 1,
-            maximum: 500,
-            default: 20,
-            description: 'how many, newest first',
-          }),
-        ),
-      }),
-      response: LogList,
+      query: LimitQuery(500, 20),
+      response: responses({ 200: LogList, 422: ErrorBody }),
       detail: { tags: ['work'], summary: 'The newest log files with their contents' },
     },
   )

@@ -32,6 +32,14 @@ export function createMetrics(app: string) {
     labelNames: ['reason'],
     registers: [registry],
   })
+  // Registered by both services (a series that never moves costs nothing), so the full set of
+  // docs/DESIGN.md lives here and building the routes twice cannot register it twice.
+  const externalCalls = new Counter({
+    name: 'external_api_requests_total',
+    help: 'Calls to the external log API, by environment and outcome',
+    labelNames: ['env', 'outcome'],
+    registers: [registry],
+  })
   // Label children are looked up once per (method, route, status), not per request.
   const children = new Map<string, { count: Counter; time: Histogram }>()
 
@@ -39,6 +47,7 @@ export function createMetrics(app: string) {
     registry,
     filesWritten,
     writeFailures,
+    externalCalls,
     observeRequest(method: string, route: string, status: number, seconds: number) {
       const key = `${method} ${route} ${status}`
       let child = children.get(key)

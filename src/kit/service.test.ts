@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { rm, writeFile } from 'node:fs/promises'
 import { Elysia, t } from 'elysia'
 import { buildInfo } from './build-info.ts'
+import { LimitQuery } from './schemas.ts'
 import { servicePlugin } from './service.ts'
 import { get, readJson, testDeps } from './test-deps.ts'
 
@@ -14,6 +15,11 @@ const appOf = () =>
       throw new Error('database password=hunter2 leaked in a stack')
     })
     .get('/count', ({ query }) => query, { query: t.Object({ n: t.Integer({ minimum: 1 }) }) })
+    .get('/items', ({ query }) => ({ limit: query.limit }), { query: LimitQuery(500, 20) })
+    // a bug of ours: the answer does not match the route's own response schema
+    .get('/broken', () => ({ count: 'many' }) as unknown as { count: number }, {
+      response: t.Object({ count: t.Integer() }),
+    })
 
 beforeEach(async () => {
   ctx = await testDeps()
@@ -75,7 +81,37 @@ describe('JSON errors', () => {
     expect(body.details[0].message).toContain('greater or equal to 1')
     const wrongType = await json(await appOf().handle(get('/count?n=abc')))
     expect(wrongType.status).toBe(422)
-    expect(wrongType.body.details[0].field).toBe('n')
+    expect(wrongType.body.details).toEqual([
+      { field: 'n', message: "Property 'n' should be 'integer'" },
+    ])
+    expect(wrongType.body.hint).toBe('fix n as the details say; see /swagger')
+  })
+
+  test.each(['abc', '0', '501', '2.5', ''])(
+    '?limit=%s -> 422 naming limit and its range, with a hint to match',
+    async (limit) => {
+      const { status, body } = await json(await appOf().handle(get(`/items?limit=${limit}`)))
+      expect(status).toBe(422)
+      expect(body).toEqual({
+        error: 'Invalid request',
+        details: [{ field: 'limit', message: 'limit must be a whole number from 1 to 500' }],
+        hint: 'fix limit as the details say; see /swagger',
+      })
+    },
+  )
+
+  test('a response that breaks its own schema -> logged 500, no details in the body', async () => {
+    const res = await appOf().handle(get('/broken'))
+    const text = await res.text()
+    expect(res.status).toBe(500)
+    expect(JSON.parse(text)).toEqual({
+      error: 'Internal error',
+      hint: 'retry later; the service log has the details',
+    })
+    expect(text).not.toContain('many')
+    const logged = ctx.logLines.map((l) => JSON.parse(l)).find((l) => l.level === 'error')
+    expect(logged).toMatchObject({ msg: 'response failed its schema', path: '/broken' })
+    expect(logged.details[0].field).toBe('count')
   })
 
   test('exception -> 500 JSON without the message or stack, logged server-side', async () => {

@@ -6,7 +6,7 @@ import { jsonErrors } from './errors.ts'
 import type { LogStore } from './log-store.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
-import { ErrorBody } from './schemas.ts'
+import { errorExample, responses } from './schemas.ts'
 import { SWAGGER_ASSETS, swaggerAssets } from './swagger-assets.ts'
 
 /** Shared by the readiness probe and the shutdown handler. */
@@ -57,6 +57,17 @@ const Version = t.Object({
   bun: t.String({ examples: ['1.4.5'] }),
 })
 
+/** Documentation only: the handler answers a Response, which Elysia does not validate. */
+const MetricsText = t.String({
+  description: 'Prometheus text exposition format 0.0.4',
+  examples: ['http_requests_total{method="GET",route="/",status="200",app="backend-api"} 1\n'],
+})
+
+const NOT_READY = {
+  error: 'log directory /logs is not writable (EROFS)',
+  hint: 'mount LOG_DIR read-write and free disk space; readiness recovers by itself',
+}
+
 /**
  * What every service has: OpenAPI + Swagger UI (offline), JSON errors, request metrics and logs,
  * and the operational routes /healthz, /readyz, /metrics and /version.
@@ -69,7 +80,9 @@ export function servicePlugin(deps: ServiceDeps, docs: { title: string; descript
       // Liveness comes before the observing hooks: kubelet probes cost no metrics or log work and
       // /healthz stays as fast as a bare Bun.serve (it is therefore not in http_requests_total).
       .get('/healthz', () => ({ status: 'ok' as const }), {
-        response: t.Object({ status: t.Literal('ok') }),
+        response: responses({
+          200: t.Object({ status: t.Literal('ok') }, { examples: [{ status: 'ok' }] }),
+        }),
         detail: { tags: ['ops'], summary: 'Liveness: the process answers (no I/O)' },
       })
       .use(
@@ -104,7 +117,10 @@ export function servicePlugin(deps: ServiceDeps, docs: { title: string; descript
           })
         },
         {
-          response: { 200: t.Object({ status: t.Literal('ready') }), 503: ErrorBody },
+          response: responses({
+            200: t.Object({ status: t.Literal('ready') }, { examples: [{ status: 'ready' }] }),
+            503: errorExample(NOT_READY),
+          }),
           detail: { tags: ['ops'], summary: 'Readiness: log directory writable and not draining' },
         },
       )
@@ -114,10 +130,13 @@ export function servicePlugin(deps: ServiceDeps, docs: { title: string; descript
           new Response(await metrics.registry.metrics(), {
             headers: { 'content-type': metrics.registry.contentType },
           }),
-        { detail: { tags: ['ops'], summary: 'Prometheus metrics (text format)' } },
+        {
+          response: responses({ 200: MetricsText }),
+          detail: { tags: ['ops'], summary: 'Prometheus metrics (text format)' },
+        },
       )
       .get('/version', () => version, {
-        response: Version,
+        response: responses({ 200: Version }),
         detail: { tags: ['ops'], summary: 'Service, version, git commit and Bun version' },
       })
   )

@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia'
 import { LogWriteError } from './log-store.ts'
-import { ErrorBody } from './schemas.ts'
+import { sideEffects } from './methods.ts'
+import { ErrorBody, responses } from './schemas.ts'
 import type { ServiceDeps } from './service.ts'
 
 const MESSAGES = [
@@ -29,7 +30,7 @@ export function writeFailure(error: LogWriteError) {
 
 /** `GET /`: the simulated work: wait, then record one random log message as one new file. */
 export function workRoutes({ config, store }: ServiceDeps) {
-  return new Elysia({ name: 'work' }).get(
+  return new Elysia({ name: 'work' }).use(sideEffects).get(
     '/',
     async ({ status }) => {
       await Bun.sleep(config.processingDelayMs)
@@ -46,7 +47,8 @@ export function workRoutes({ config, store }: ServiceDeps) {
       }
     },
     {
-      response: { 200: WorkResult, 503: ErrorBody },
+      sideEffects: true,
+      response: responses({ 200: WorkResult, 503: ErrorBody }),
       detail: {
         tags: ['work'],
         summary: 'Simulated work: waits PROCESSING_DELAY_MS, then writes one log file',

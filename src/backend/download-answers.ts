@@ -1,0 +1,80 @@
+import { ENV_ALIASES, type ExternalEnv, externalEnvOf } from '../kit/external-envs.ts'
+import type { ExternalTarget } from './config.ts'
+import { type FailedOutcome, MAX_BODY_BYTES } from './external-client.ts'
+
+export const ALLOWED = Object.keys(ENV_ALIASES)
+
+/** A value short and plain enough to quote back; anything else is described, never echoed. */
+const PLAIN = /^[\w.~-]{1,32}$/
+
+const invalid = (problem: string) => ({
+  error: `Invalid environment ${problem}: use one of ${ALLOWED.join(', ')}`,
+  allowed: ALLOWED,
+  hint: 'call /download_external_logs?env=development (env exactly once)',
+})
+
+/**
+ * The environment a request asks for, or the 400 body saying why there is none. Read from the URL
+ * itself: Elysia's parsed query keeps only the last of repeated keys, and `env=dev&env=prod` must
+ * not silently pick one.
+ */
+export function chooseEnv(
+  url: string,
+): { env: ExternalEnv } | { invalid: ReturnType<typeof invalid> } {
+  const given = new URL(url).searchParams.getAll('env')
+  const [value = ''] = given
+  if (given.length > 1) return { invalid: invalid(`(env is given ${given.length} times)`) }
+  if (value === '') return { invalid: invalid('(env is missing)') }
+  const env = externalEnvOf(value)
+  if (env) return { env }
+  const shown = PLAIN.test(value) ? `"${value}"` : `(value of length ${value.length}, not shown)`
+  return { invalid: invalid(shown) }
+}
+
+/**
+ * The setting that decides where `env` downloads from. The config does not record whether the
+ * per-environment override was set, so both candidates are named.
+ */
+type Failure = { code: 502 | 504; error: string; hint: string }
+
+function upstreamHint(target: ExternalTarget, upstream: number | undefined): string {
+  if (upstream !== undefined && upstream >= 300 && upstream < 400) {
+    return `set ${target.urlVariable} to the final URL: redirects are not followed, so the key never leaves the configured host`
+  }
+  if (upstream === 404 || upstream === 405 || upstream === 410) {
+    return `check ${target.urlVariable}: the external API has no log export at that URL`
+  }
+  return 'retry later; if it persists, check the external API status'
+}
+
+/** The answer for each failed download: status, what went wrong and what to do next. */
+export const FAILURES: Record<
+  FailedOutcome,
+  (env: ExternalEnv, target: ExternalTarget, upstream?: number) => Failure
+> = {
+  rejected: (env, target) => ({
+    code: 502,
+    error: `external API rejected the integration key for ${env}`,
+    hint: `check ${target.keyVariable} (the Secret) and restart the pods`,
+  }),
+  upstream_error: (env, target, upstream) => ({
+    code: 502,
+    error: `external API answered ${upstream} for ${env}`,
+    hint: upstreamHint(target, upstream),
+  }),
+  timeout: (env) => ({
+    code: 504,
+    error: `external API did not answer within the deadline for ${env}`,
+    hint: 'retry later, or raise EXTERNAL_API_TIMEOUT_MS (per attempt) and EXTERNAL_API_TOTAL_TIMEOUT_MS',
+  }),
+  oversize: (env) => ({
+    code: 502,
+    error: `external API response for ${env} exceeds ${MAX_BODY_BYTES} bytes`,
+    hint: 'ask the external API for a smaller export',
+  }),
+  network_error: (env, target) => ({
+    code: 502,
+    error: `could not reach the external API for ${env}`,
+    hint: `check ${target.urlVariable}, DNS and the egress network policy, then retry`,
+  }),
+}
