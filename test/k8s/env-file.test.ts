@@ -7,6 +7,9 @@ import { envFile, overlayDir } from '../../scripts/k8s/render.ts'
 import { testWhen } from '../support/requirements.ts'
 import { copyK8sTree, hasKustomize, kustomizeMissing, removeCopies, runScript } from './tree.ts'
 
+/** The scripts print paths relative to where they run: match the temp tree by its last two parts. */
+const lastTwo = (path: string) => path.split('/').slice(-2).join('/')
+
 afterAll(removeCopies)
 const example = 'EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=replace-me\n'
 // Built at run time so no committed file holds anything that looks like a key.
@@ -122,7 +125,7 @@ describe('just secrets / check-secrets / render', () => {
       expect(exitCode).toBe(1)
       expect(stderr).toMatch(
         new RegExp(
-          `${env} refuses placeholder keys: edit \\S*${root}/overlays/${env}/integration-keys.env `,
+          `${env} refuses placeholder keys: edit \\S*${lastTwo(root)}/overlays/${env}/integration-keys.env `,
         ),
       )
       expect(stderr).not.toContain('warning:')
@@ -178,7 +181,9 @@ describe('just secrets / check-secrets / render', () => {
     )
     const { exitCode, stderr } = await runScript('render-overlay.ts', ['--k8s', root, 'prod'])
     expect(exitCode).toBe(1)
-    expect(stderr).toMatch(new RegExp(`edit \\S*${root}/overlays/prod/integration-keys.env `))
+    expect(stderr).toMatch(
+      new RegExp(`edit \\S*${lastTwo(root)}/overlays/prod/integration-keys.env `),
+    )
     expect(stderr).toContain('just check-secrets prod')
   })
 })
