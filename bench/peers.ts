@@ -1,9 +1,9 @@
 // The servers the benchmark compares, each started on a free loopback port with its own log
-// directory. Test helpers (test/support/processes.ts) register bun:test hooks and cannot load in a
-// plain script, and the benchmark needs what they do not give: the time from spawn to the first
-// 200, the whole process tree (gunicorn forks workers) and a raised descriptor limit.
+// directory. The benchmark needs what test/support/processes.ts does not give: the time from spawn
+// to the first 200, the whole process tree (gunicorn forks workers) and a raised descriptor limit.
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { freePort } from '../test/support/processes.ts'
 import { withDescriptorLimit } from './load/limits.ts'
 import { processTree } from './load/rss.ts'
 
@@ -22,13 +22,6 @@ export type Peer = {
 export type PeerCommands = { bareBun: string; backend: string; data: string }
 
 const peersDir = resolve(import.meta.dir, 'peers')
-
-export function freePort(): number {
-  const listener = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
-  const { port } = listener
-  listener.stop(true)
-  return port
-}
 
 function command(name: PeerName, binaries: PeerCommands): string[] {
   switch (name) {
@@ -77,7 +70,7 @@ export async function startPeer(
   workDir: string,
   opts: { delayMs?: number; raiseLimit?: boolean; env?: Record<string, string> } = {},
 ): Promise<Peer> {
-  const port = freePort()
+  const port = await freePort()
   const logDir = join(workDir, `${name}-${port}-logs`)
   await mkdir(logDir, { recursive: true })
   const argv = command(name, binaries)
