@@ -1,18 +1,11 @@
-import { mkdtemp, readdir } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type BinaryName, compiledBinary } from '../support/binaries.ts'
-import { trackDir } from '../support/leftovers.ts'
 import { type RunningProgram, startProgram } from '../support/processes.ts'
+import { tempDir } from '../support/temp.ts'
 
 export type ServiceBinary = Extract<BinaryName, 'backend-api' | 'data-api'>
 export const SERVICES: ServiceBinary[] = ['backend-api', 'data-api']
-
-export async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `${prefix}-`))
-  trackDir(dir)
-  return dir
-}
 
 export interface RunningService extends RunningProgram {
   logDir: string

@@ -4,8 +4,9 @@ import { afterAll, expect, test } from 'bun:test'
 import { readdir } from 'node:fs/promises'
 import { compiledBinary } from '../support/binaries.ts'
 import { runProgram } from '../support/processes.ts'
+import { tempDir } from '../support/temp.ts'
 import { startFakeUpstream } from '../support/upstream.ts'
-import { SERVICES, startService, tempDir } from './harness.ts'
+import { SERVICES, startService } from './harness.ts'
 
 const KEY = 'limits-test-key-5f4e3d'
 const upstream = await startFakeUpstream({ key: KEY })

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'bun:test'
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises'
 import { readJson } from '../../src/kit/test-deps.ts'
 import { isRoot, testWhen } from '../support/requirements.ts'
-import { startService, tempDir } from './harness.ts'
+import { tempDir } from '../support/temp.ts'
+import { startService } from './harness.ts'
 
 /** Readiness re-probes at most every 3 s: poll until it reaches the wanted status. */
 async function readyzBecomes(url: string, status: number): Promise<Record<string, string>> {

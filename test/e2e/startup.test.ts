@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { compiledBinary } from '../support/binaries.ts'
 import { runProgram, startProgram } from '../support/processes.ts'
-import { SERVICES, startService, tempDir } from './harness.ts'
+import { tempDir } from '../support/temp.ts'
+import { SERVICES, startService } from './harness.ts'
 
 const BUILD_SCRIPT = join(import.meta.dir, '../../scripts/build.ts')
 

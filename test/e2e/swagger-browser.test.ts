@@ -1,7 +1,8 @@
 import { afterAll, expect } from 'bun:test'
 import { chromium } from 'playwright-core'
 import { testWhen } from '../support/requirements.ts'
-import { startService, tempDir } from './harness.ts'
+import { tempDir } from '../support/temp.ts'
+import { startService } from './harness.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const browserTest = testWhen(
