@@ -5,7 +5,6 @@
 //
 // VERSION (default: package.json version) and GIT_COMMIT (default: `git rev-parse --short HEAD`,
 // else `unknown`) are read from the build environment and baked into the binary.
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import pkg from '../package.json'
@@ -60,9 +59,6 @@ function parseArgs(argv: string[]): { names: Program[]; outdir: string } {
  */
 async function build(name: Program, outdir: string): Promise<string> {
   const { entry, binary } = programs[name]
-  if (!existsSync(join(root, entry))) {
-    throw new Error(`${entry} does not exist yet: write it before building "${name}"`)
-  }
   await mkdir(outdir, { recursive: true })
   const target = join(outdir, binary)
   const tempDir = await mkdtemp(join(outdir, `.${binary}.build-`))
@@ -109,12 +105,7 @@ async function build(name: Program, outdir: string): Promise<string> {
 if (import.meta.main) {
   try {
     const { names, outdir } = parseArgs(Bun.argv.slice(2))
-    const wanted =
-      names.length > 0
-        ? names
-        : (Object.keys(programs) as Program[]).filter((n) =>
-            existsSync(join(root, programs[n].entry)),
-          )
+    const wanted = names.length > 0 ? names : (Object.keys(programs) as Program[])
     for (const name of wanted) {
       const started = performance.now()
       const path = await build(name, outdir)

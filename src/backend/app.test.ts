@@ -1,28 +1,19 @@
-import { afterEach, beforeEach, expect, test } from 'bun:test'
-import { get, readJson, testDeps } from '../kit/test-deps.ts'
-import { createBackendApp } from './app.ts'
-import { readBackendConfig } from './config.ts'
-import { ExternalLogsClient } from './external-client.ts'
+import { beforeEach, expect, test } from 'bun:test'
+import { get, readJson, type TestDeps, testDeps } from '../kit/test-deps.ts'
+import { backendApp } from './test-app.ts'
 
 const KEY = 'doc-key-5e6f7a8b'
 type Documented = { content?: Record<string, { schema?: { required?: string[] } }> }
-let ctx: Awaited<ReturnType<typeof testDeps>>
-let app: ReturnType<typeof createBackendApp>
+let ctx: TestDeps
+let app: ReturnType<typeof backendApp>
 
 beforeEach(async () => {
   ctx = await testDeps()
-  const config = readBackendConfig({
-    LOG_DIR: ctx.logDir,
+  app = backendApp(ctx, {
     EXTERNAL_API_URL: 'http://127.0.0.1:9/v1/logs', // loopback, nothing listens: refused
     EXTERNAL_INTEGRATION_KEY_DEVELOPMENT: KEY,
   })
-  app = createBackendApp(config, {
-    ...ctx.deps,
-    config,
-    client: new ExternalLogsClient(config.external, ctx.deps.logger),
-  })
 })
-afterEach(() => ctx.cleanup())
 
 test('the OpenAPI document lists every backend route with response schemas, and never the key', async () => {
   const res = await app.handle(get('/swagger/json'))
@@ -77,11 +68,9 @@ test('every operation documents the JSON errors it can answer, /metrics its text
 })
 
 test('the routes can be built twice on one set of dependencies (metrics registered once)', () => {
-  const config = readBackendConfig({ LOG_DIR: ctx.logDir })
-  const client = new ExternalLogsClient(config.external, ctx.deps.logger)
   expect(() => {
-    createBackendApp(config, { ...ctx.deps, config, client })
-    createBackendApp(config, { ...ctx.deps, config, client })
+    backendApp(ctx)
+    backendApp(ctx)
   }).not.toThrow()
 })
 

@@ -3,7 +3,6 @@ import { logsRoutes } from '../kit/logs-routes.ts'
 import { refuseOtherMethods } from '../kit/methods.ts'
 import { servicePlugin } from '../kit/service.ts'
 import { workRoutes } from '../kit/work-routes.ts'
-import type { BackendConfig } from './config.ts'
 import { type ExternalDeps, externalLogsRoutes } from './external-logs.ts'
 
 /**
@@ -14,11 +13,11 @@ import { type ExternalDeps, externalLogsRoutes } from './external-logs.ts'
  * Any other method on these paths answers 405 with `Allow`, and so does HEAD on a route that
  * does work (`sideEffects`).
  */
-export function createBackendApp(config: BackendConfig, deps: ExternalDeps) {
+export function createBackendApp(deps: ExternalDeps) {
   const app = new Elysia()
     .use(
       servicePlugin(deps, {
-        title: `Backend API (${config.serviceName})`,
+        title: `Backend API (${deps.config.serviceName})`,
         description: 'Simulated work with one log file per request, and external log downloads.',
       }),
     )

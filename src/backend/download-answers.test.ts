@@ -1,9 +1,7 @@
-import { afterAll, afterEach, beforeEach, expect, test } from 'bun:test'
+import { afterAll, beforeEach, expect, test } from 'bun:test'
 import { type FakeUpstream, startFakeUpstream } from '../../test/support/upstream.ts'
-import { get, testDeps } from '../kit/test-deps.ts'
-import { createBackendApp } from './app.ts'
-import { readBackendConfig } from './config.ts'
-import { ExternalLogsClient } from './external-client.ts'
+import { type TestDeps, testDeps } from '../kit/test-deps.ts'
+import { backendApp, download } from './test-app.ts'
 
 const KEY = 'answers-key-9f8e7d6c'
 const upstream: FakeUpstream = await startFakeUpstream({ key: KEY })
@@ -22,28 +20,19 @@ afterAll(() => {
   redirect.stop(true)
 })
 
-let ctx: Awaited<ReturnType<typeof testDeps>>
+let ctx: TestDeps
 beforeEach(async () => {
   ctx = await testDeps()
   upstream.mode('ok')
   upstream.requests.length = 0
 })
-afterEach(() => ctx.cleanup())
 
-function appWith(env: Record<string, string>) {
-  const config = readBackendConfig({ LOG_DIR: ctx.logDir, EXTERNAL_API_RETRIES: '0', ...env })
-  const client = new ExternalLogsClient({ ...config.external, backoffMs: 5 }, ctx.deps.logger)
-  return createBackendApp(config, { ...ctx.deps, config, client })
-}
+const appWith = (env: Record<string, string>) =>
+  backendApp(ctx, { EXTERNAL_API_RETRIES: '0', ...env })
 const stagingApp = () =>
   appWith({ EXTERNAL_API_URL: upstream.url, EXTERNAL_INTEGRATION_KEY_STAGING: KEY })
 
-async function call(app: ReturnType<typeof appWith>, query: string) {
-  const res = await app.handle(get(`/download_external_logs${query}`))
-  const text = await res.text()
-  expect(text).not.toContain(KEY)
-  return { status: res.status, body: JSON.parse(text), text }
-}
+const call = (app: ReturnType<typeof appWith>, query: string) => download(app, query, KEY)
 
 test('HEAD never downloads: 405 and no upstream call', async () => {
   const res = await stagingApp().handle(

@@ -1,15 +1,13 @@
-import { ENV_ALIASES, type ExternalEnv, externalEnvOf } from '../kit/external-envs.ts'
+import { ENV_NAMES, type ExternalEnv, externalEnvOf } from '../kit/external-envs.ts'
 import type { ExternalTarget } from './config.ts'
 import { type FailedOutcome, MAX_BODY_BYTES } from './external-client.ts'
-
-export const ALLOWED = Object.keys(ENV_ALIASES)
 
 /** A value short and plain enough to quote back; anything else is described, never echoed. */
 const PLAIN = /^[\w.~-]{1,32}$/
 
 const invalid = (problem: string) => ({
-  error: `Invalid environment ${problem}: use one of ${ALLOWED.join(', ')}`,
-  allowed: ALLOWED,
+  error: `Invalid environment ${problem}: use one of ${ENV_NAMES.join(', ')}`,
+  allowed: ENV_NAMES,
   hint: 'call /download_external_logs?env=development (env exactly once)',
 })
 
@@ -31,10 +29,6 @@ export function chooseEnv(
   return { invalid: invalid(shown) }
 }
 
-/**
- * The setting that decides where `env` downloads from. The config does not record whether the
- * per-environment override was set, so both candidates are named.
- */
 type Failure = { code: 502 | 504; error: string; hint: string }
 
 function upstreamHint(target: ExternalTarget, upstream: number | undefined): string {

@@ -124,9 +124,7 @@ test('a caller who hangs up stops the attempt and the retries at once', async ()
   )
   upstream.mode('stall')
   const started = performance.now()
-  const result = await patient.download(upstream.url, KEY, 'staging', {
-    signal: AbortSignal.timeout(150),
-  })
+  const result = await patient.download(upstream.url, KEY, 'staging', AbortSignal.timeout(150))
   expect(result).toMatchObject({ outcome: 'timeout', attempts: 1 })
   expect(performance.now() - started).toBeLessThan(600)
   expect(upstream.requests).toHaveLength(1)

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { ofetch } from 'ofetch'
 import { readCappedBody } from '../kit/capped-body.ts'
 import type { Logger } from '../kit/logger.ts'
@@ -16,11 +17,14 @@ export type Outcome =
 /** What a download can end in (`not_configured` is decided before any download). */
 export type FailedOutcome = Exclude<Outcome, 'ok' | 'not_configured'>
 
-export type DownloadResult =
-  | { outcome: 'ok'; body: Uint8Array; attempts: number }
-  | { outcome: FailedOutcome; attempts: number; upstreamStatus?: number }
+/** How one attempt ended. */
+type Ending =
+  | { outcome: 'ok'; body: Uint8Array }
+  | { outcome: FailedOutcome; upstreamStatus?: number }
 
-type Attempt = DownloadResult & { retry: boolean }
+export type DownloadResult = Ending & { attempts: number }
+
+type Attempt = Ending & { retry: boolean }
 
 export interface ClientOptions {
   timeoutMs: number
@@ -32,18 +36,12 @@ export interface ClientOptions {
   backoffMs?: number
 }
 
-export interface DownloadOptions {
-  /** The incoming request's signal: a caller who hangs up stops the attempts and retries. */
-  signal?: AbortSignal
-}
-
 /** An attempt with less time than this left would only add load on a struggling upstream. */
 const MIN_ATTEMPT_MS = 100
 
 const failed = (outcome: FailedOutcome, retry: boolean, upstreamStatus?: number): Attempt => ({
   outcome,
   retry,
-  attempts: 0,
   upstreamStatus,
 })
 
@@ -65,11 +63,12 @@ export class ExternalLogsClient {
     this.backoffMs = options.backoffMs ?? 200
   }
 
+  /** `signal`: the incoming request's; a caller who hangs up stops the attempts and retries. */
   async download(
     url: string,
     key: string,
     env: string,
-    { signal }: DownloadOptions = {},
+    signal?: AbortSignal,
   ): Promise<DownloadResult> {
     const host = URL.parse(url)?.host
     const deadline = performance.now() + this.options.totalTimeoutMs
@@ -91,7 +90,8 @@ export class ExternalLogsClient {
         { env, host, attempt, outcome: result.outcome, status: statusOf(result) },
         'external API attempt failed, retrying',
       )
-      await sleepUnlessAborted(delay, signal)
+      // A caller who hangs up ends the backoff early; the loop then returns what it has.
+      await sleep(delay, undefined, { signal }).catch(() => {})
     }
   }
 
@@ -136,21 +136,7 @@ export class ExternalLogsClient {
   }
 }
 
-/** Backoff that ends early when the caller hangs up. */
-function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return Bun.sleep(ms)
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-  })
-}
-
 const statusOf = (result: Attempt) =>
   'upstreamStatus' in result ? result.upstreamStatus : undefined
 
-const ok = (body: Uint8Array): Attempt => ({ outcome: 'ok', body, attempts: 0, retry: false })
+const ok = (body: Uint8Array): Attempt => ({ outcome: 'ok', body, retry: false })

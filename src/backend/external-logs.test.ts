@@ -1,40 +1,29 @@
-import { afterAll, afterEach, beforeEach, expect, test } from 'bun:test'
+import { afterAll, beforeEach, expect, test } from 'bun:test'
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type FakeUpstream, OK_BODY, startFakeUpstream } from '../../test/support/upstream.ts'
-import { get, testDeps } from '../kit/test-deps.ts'
-import { createBackendApp } from './app.ts'
-import { readBackendConfig } from './config.ts'
-import { ExternalLogsClient } from './external-client.ts'
+import { get, type TestDeps, testDeps } from '../kit/test-deps.ts'
+import { backendApp, download } from './test-app.ts'
 
 const KEY = 'stg-key-0a1b2c3d4e5f'
 const upstream: FakeUpstream = await startFakeUpstream({ key: KEY })
 afterAll(() => upstream.close())
 
-let ctx: Awaited<ReturnType<typeof testDeps>>
-let app: ReturnType<typeof createBackendApp>
+let ctx: TestDeps
+let app: ReturnType<typeof backendApp>
 
 beforeEach(async () => {
   ctx = await testDeps()
   upstream.mode('ok')
   upstream.requests.length = 0
-  const config = readBackendConfig({
-    LOG_DIR: ctx.logDir,
+  app = backendApp(ctx, {
     EXTERNAL_API_URL: upstream.url,
     EXTERNAL_INTEGRATION_KEY_STAGING: KEY,
     EXTERNAL_API_TIMEOUT_MS: '300',
   })
-  const client = new ExternalLogsClient({ ...config.external, backoffMs: 5 }, ctx.deps.logger)
-  app = createBackendApp(config, { ...ctx.deps, config, client })
 })
-afterEach(() => ctx.cleanup())
 
-async function call(query: string) {
-  const res = await app.handle(get(`/download_external_logs${query}`))
-  const text = await res.text()
-  expect(text).not.toContain(KEY)
-  return { status: res.status, body: JSON.parse(text) }
-}
+const call = (query: string) => download(app, query, KEY)
 
 test.each(['?env=staging', '?env=stage', '?env=STAGING'])(
   '%s -> 200, body saved as a new log file',

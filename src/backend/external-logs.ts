@@ -1,12 +1,10 @@
 import { Elysia, t } from 'elysia'
-import { EXTERNAL_ENVS } from '../kit/external-envs.ts'
-import { LogWriteError } from '../kit/log-store.ts'
+import { ENV_NAMES, EXTERNAL_ENVS } from '../kit/external-envs.ts'
 import { sideEffects } from '../kit/methods.ts'
 import { ErrorBody, responses } from '../kit/schemas.ts'
 import type { ServiceDeps } from '../kit/service.ts'
-import { writeFailure } from '../kit/work-routes.ts'
 import type { BackendConfig } from './config.ts'
-import { ALLOWED, chooseEnv, FAILURES } from './download-answers.ts'
+import { chooseEnv, FAILURES } from './download-answers.ts'
 import type { ExternalLogsClient } from './external-client.ts'
 
 export interface ExternalDeps extends ServiceDeps {
@@ -33,20 +31,15 @@ export function externalLogsRoutes({ config, client, store, metrics }: ExternalD
           hint: `set ${target.keyVariable} (from a Secret) and restart the service`,
         })
       }
-      const result = await client.download(target.url, target.key, env, { signal: request.signal })
+      const result = await client.download(target.url, target.key, env, request.signal)
       calls.inc({ env, outcome: result.outcome })
       if (result.outcome !== 'ok') {
         const { attempts, upstreamStatus } = result
         const { code, ...body } = FAILURES[result.outcome](env, target, upstreamStatus)
         return status(code, { ...body, env, attempts, upstreamStatus })
       }
-      try {
-        const file = await store.write(`external-${env}`, result.body)
-        return { env, file, bytes: result.body.byteLength, attempts: result.attempts }
-      } catch (error) {
-        if (error instanceof LogWriteError) return status(503, writeFailure(error))
-        throw error
-      }
+      const file = await store.write(`external-${env}`, result.body)
+      return { env, file, bytes: result.body.byteLength, attempts: result.attempts }
     },
     {
       sideEffects: true,
@@ -54,7 +47,7 @@ export function externalLogsRoutes({ config, client, store, metrics }: ExternalD
       query: t.Object({
         env: t.Optional(
           t.String({
-            description: `external environment, exactly once: ${ALLOWED.join(', ')}`,
+            description: `external environment, exactly once: ${ENV_NAMES.join(', ')}`,
             examples: [...EXTERNAL_ENVS],
           }),
         ),

@@ -7,6 +7,6 @@ import { ExternalLogsClient } from './external-client.ts'
 const config = loadConfig(readBackendConfig)
 const deps = createServiceDeps(config)
 const client = new ExternalLogsClient(config.external, deps.logger)
-await startService(createBackendApp(config, { ...deps, config, client }), deps, {
+await startService(createBackendApp({ ...deps, config, client }), deps, {
   longestRequestMs: config.external.totalTimeoutMs,
 })

@@ -1,15 +1,14 @@
-import { afterEach, beforeEach, expect, test } from 'bun:test'
-import { get, readJson, testDeps } from '../kit/test-deps.ts'
+import { beforeEach, expect, test } from 'bun:test'
+import { get, readJson, type TestDeps, testDeps } from '../kit/test-deps.ts'
 import { createDataApp } from './app.ts'
 
-let ctx: Awaited<ReturnType<typeof testDeps>>
+let ctx: TestDeps
 let app: ReturnType<typeof createDataApp>
 
 beforeEach(async () => {
   ctx = await testDeps()
-  app = createDataApp(ctx.deps.config, ctx.deps)
+  app = createDataApp(ctx.deps)
 })
-afterEach(() => ctx.cleanup())
 
 test('the OpenAPI document lists every data route with response schemas', async () => {
   const doc = await readJson(await app.handle(get('/swagger/json')))

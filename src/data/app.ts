@@ -1,5 +1,4 @@
 import { Elysia } from 'elysia'
-import type { ServiceConfig } from '../kit/config.ts'
 import { logsRoutes } from '../kit/logs-routes.ts'
 import { refuseOtherMethods } from '../kit/methods.ts'
 import { type ServiceDeps, servicePlugin } from '../kit/service.ts'
@@ -14,11 +13,11 @@ import { recordsRoutes } from './records.ts'
  * Any other method on these paths answers 405 with `Allow`, and so does HEAD on a route that
  * does work (`sideEffects`).
  */
-export function createDataApp(config: ServiceConfig, deps: ServiceDeps) {
+export function createDataApp(deps: ServiceDeps) {
   const app = new Elysia()
     .use(
       servicePlugin(deps, {
-        title: `Data API (${config.serviceName})`,
+        title: `Data API (${deps.config.serviceName})`,
         description: 'Simulated work with one log file per request, and generated mock records.',
       }),
     )

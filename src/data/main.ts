@@ -4,4 +4,4 @@ import { createDataApp } from './app.ts'
 
 const config = loadConfig((env) => readServiceConfig(env, 'data-api'))
 const deps = createServiceDeps(config)
-await startService(createDataApp(config, deps), deps)
+await startService(createDataApp(deps), deps)

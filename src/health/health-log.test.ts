@@ -1,15 +1,14 @@
-import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { beforeEach, describe, expect, test } from 'bun:test'
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { tempDir } from '../../test/support/temp.ts'
 import type { CheckReport } from './classify.ts'
 import { appendToHealthLog, formatLogLine } from './health-log.ts'
 
 let dir: string
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'health-log-'))
+  dir = await tempDir('health-log')
 })
-afterEach(() => rm(dir, { recursive: true, force: true }))
 
 const report: CheckReport = {
   time: '2026-01-02T03:04:05.678Z',

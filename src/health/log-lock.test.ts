@@ -1,16 +1,15 @@
-import { afterEach, beforeEach, expect, test } from 'bun:test'
-import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { beforeEach, expect, test } from 'bun:test'
+import { readdir, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { tempDir } from '../../test/support/temp.ts'
 import { breakStale, withLock } from './log-lock.ts'
 
 let dir: string
 let lock: string
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'log-lock-'))
+  dir = await tempDir('log-lock')
   lock = join(dir, 'health.log.lock')
 })
-afterEach(() => rm(dir, { recursive: true, force: true }))
 
 test('holders run one at a time and the lock file is gone afterwards', async () => {
   let inside = 0

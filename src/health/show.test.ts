@@ -1,19 +1,18 @@
-import { afterEach, beforeEach, expect, test } from 'bun:test'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { beforeEach, expect, test } from 'bun:test'
+import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { tempDir } from '../../test/support/temp.ts'
 import { tailHealthLog } from './show.ts'
 
 let dir: string
 let file: string
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'show-'))
+  dir = await tempDir('show')
   file = join(dir, 'health.log')
   await writeFile(`${file}.2`, 'a\nb\n')
   await writeFile(`${file}.1`, 'c\nd\n')
   await writeFile(file, 'e\n')
 })
-afterEach(() => rm(dir, { recursive: true, force: true }))
 
 test('takes the tail from the live file, then .1, .2, oldest first', async () => {
   const log = { file, maxBytes: 1, keep: 5 }

@@ -1,7 +1,7 @@
-import { afterAll, expect, test } from 'bun:test'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { expect, test } from 'bun:test'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { tempDir } from '../../test/support/temp.ts'
 import { ConfigError, environment, readServiceConfig } from './config.ts'
 
 test('defaults match docs/DESIGN.md', () => {
@@ -58,8 +58,7 @@ test.each([
   },
 )
 
-const dir = await mkdtemp(join(tmpdir(), 'config-'))
-afterAll(() => rm(dir, { recursive: true, force: true }))
+const dir = await tempDir('config')
 
 test('ENV_FILE is read with dotenv; variables already set win', async () => {
   const file = join(dir, 'local.env')

@@ -1,4 +1,5 @@
 import { Elysia, type ValidationError } from 'elysia'
+import { LogWriteError } from './log-store.ts'
 import type { Logger } from './logger.ts'
 import type { FieldRule } from './schemas.ts'
 
@@ -40,11 +41,24 @@ const internalError = {
   hint: 'retry later; the service log has the details',
 }
 
+/** The 503 a failed log write answers, whichever route wrote it. */
+export function writeFailure(error: LogWriteError) {
+  return {
+    error: error.message,
+    reason: error.reason,
+    hint: 'make LOG_DIR writable (read-write volume, free disk space); the service recovers by itself',
+  }
+}
+
 /** Turns every failure Elysia sees into `{ error, ... }` JSON with the right status, never a stack. */
 export function jsonErrors(logger: Logger) {
   return new Elysia({ name: 'json-errors' }).onError(
     { as: 'global' },
     ({ code, error, path, set }) => {
+      if (error instanceof LogWriteError) {
+        set.status = 503
+        return writeFailure(error)
+      }
       switch (code) {
         case 'NOT_FOUND':
           set.status = 404

@@ -15,11 +15,13 @@ export const ENV_ALIASES: Readonly<Record<string, ExternalEnv>> = {
   prod: 'production',
 }
 
+/** Every name accepted (lower case), canonical ones and aliases, for messages and docs. */
+export const ENV_NAMES = Object.keys(ENV_ALIASES)
+
 /** The canonical environment for a name or alias (any case), or undefined. */
 export function externalEnvOf(name: string): ExternalEnv | undefined {
-  return Object.hasOwn(ENV_ALIASES, name.toLowerCase())
-    ? ENV_ALIASES[name.toLowerCase()]
-    : undefined
+  const lower = name.toLowerCase()
+  return Object.hasOwn(ENV_ALIASES, lower) ? ENV_ALIASES[lower] : undefined
 }
 
 /** Reads an environment name or alias from the variable `name`; empty means `fallback`. */
@@ -28,9 +30,7 @@ export function readExternalEnv(env: Env, name: string, fallback: ExternalEnv): 
   if (raw === undefined || raw === '') return fallback
   const value = externalEnvOf(raw)
   if (!value) {
-    throw new ConfigError(
-      `${name}="${raw}" is invalid: use one of ${Object.keys(ENV_ALIASES).join(', ')}`,
-    )
+    throw new ConfigError(`${name}="${raw}" is invalid: use one of ${ENV_NAMES.join(', ')}`)
   }
   return value
 }

@@ -1,15 +1,14 @@
-import { afterEach, beforeEach, expect, test } from 'bun:test'
-import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { beforeEach, expect, test } from 'bun:test'
+import { readdir, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { tempDir } from '../../test/support/temp.ts'
 import { LogIndex, occupied } from './log-retention.ts'
 import { LogStore } from './log-store.ts'
 
 let dir: string
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'log-retention-'))
+  dir = await tempDir('log-retention')
 })
-afterEach(() => rm(dir, { recursive: true, force: true }))
 
 const logFiles = async () => (await readdir(dir)).filter((n) => n.endsWith('.log')).sort()
 const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second))

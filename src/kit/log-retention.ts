@@ -91,9 +91,10 @@ export class Retention {
     private readonly limits: RetentionLimits,
   ) {}
 
-  /** Indexes the log files already there (the one directory scan), then prunes and sweeps. */
+  /** Indexes the log files already there and sweeps stale temps (one directory scan), then prunes. */
   async load(isLogFile: (name: string) => boolean): Promise<void> {
-    const names = (await readdir(this.dir).catch(() => [] as string[])).filter(isLogFile)
+    const listing = await readdir(this.dir).catch(() => [] as string[])
+    const names = listing.filter(isLogFile)
     const sizes = await Promise.all(
       names.map((name) =>
         stat(join(this.dir, name)).then(
@@ -106,6 +107,7 @@ export class Retention {
       const size = sizes[i]
       if (size !== undefined) this.index.add(name, size)
     }
+    await this.sweepTemps(listing)
     this.prune()
     await this.settled()
   }
@@ -145,13 +147,12 @@ export class Retention {
   /**
    * Removes temps of writers that died (a previous container of this pod, a killed local run).
    * Another live process may share the directory locally, so only temps older than
-   * STALE_TEMP_MS go; at most one directory scan per STALE_TEMP_MS.
+   * STALE_TEMP_MS go; at most one directory scan per STALE_TEMP_MS (`listing` spares it).
    */
-  private async sweepTemps(): Promise<void> {
+  private async sweepTemps(listing?: string[]): Promise<void> {
     this.sweptAt = Date.now()
-    const temps = (await readdir(this.dir).catch(() => [] as string[])).filter(
-      (name) => isTempName(name) && !this.ownTemps.has(name),
-    )
+    const names = listing ?? (await readdir(this.dir).catch(() => [] as string[]))
+    const temps = names.filter((name) => isTempName(name) && !this.ownTemps.has(name))
     for (const name of temps) {
       const path = join(this.dir, name)
       const info = await stat(path).catch(() => null)

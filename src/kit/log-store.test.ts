@@ -1,14 +1,13 @@
-import { afterEach, beforeEach, expect, test } from 'bun:test'
-import { mkdtemp, readdir, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { beforeEach, expect, test } from 'bun:test'
+import { readdir, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { tempDir } from '../../test/support/temp.ts'
 import { failureReason, LogStore, LogWriteError, MAX_SHOWN_BYTES } from './log-store.ts'
 
 let dir: string
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'log-store-'))
+  dir = await tempDir('log-store')
 })
-afterEach(() => rm(dir, { recursive: true, force: true }))
 
 test('2000 writes in the same millisecond get 2000 distinct, complete files and no temp files', async () => {
   const store = new LogStore(dir)

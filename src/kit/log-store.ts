@@ -53,6 +53,8 @@ const PROBE_EVERY_MS = 3000
 const PROBE_DATA = new Uint8Array(64 * 1024)
 /** /logs shows at most this much of one file; large external bodies stay readable on disk. */
 export const MAX_SHOWN_BYTES = 64 * 1024
+/** Stateless between calls (no `stream` option), so one serves every read. */
+const UTF8 = new TextDecoder()
 
 /**
  * Log files in one directory: unique sortable names (timestamp, per-process counter, random part),
@@ -168,10 +170,10 @@ export class LogStore {
     try {
       const { size } = await handle.stat()
       const { buffer, bytesRead } = await handle.read({
-        buffer: Buffer.alloc(Math.min(size, MAX_SHOWN_BYTES)),
+        buffer: Buffer.allocUnsafe(Math.min(size, MAX_SHOWN_BYTES)),
         position: 0,
       })
-      const content = new TextDecoder().decode(buffer.subarray(0, bytesRead))
+      const content = UTF8.decode(buffer.subarray(0, bytesRead))
       return { file, content, truncated: size > MAX_SHOWN_BYTES }
     } catch {
       return null

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, expect, test } from 'bun:test'
+import { beforeEach, expect, test } from 'bun:test'
 import { Elysia } from 'elysia'
 import { logsRoutes } from './logs-routes.ts'
 import { servicePlugin } from './service.ts'
-import { get, readJson, testDeps } from './test-deps.ts'
+import { get, readJson, type TestDeps, testDeps } from './test-deps.ts'
 
-let ctx: Awaited<ReturnType<typeof testDeps>>
+let ctx: TestDeps
 const appOf = () =>
   new Elysia()
     .use(servicePlugin(ctx.deps, { title: 't', description: 'd' }))
@@ -16,7 +16,6 @@ beforeEach(async () => {
     await ctx.deps.store.write('info', `entry ${i}`, new Date(Date.UTC(2026, 0, 1, 0, 0, i)))
   }
 })
-afterEach(() => ctx.cleanup())
 
 test('GET /logs answers the newest 20 by default, newest first, with contents', async () => {
   const body = await readJson(await appOf().handle(get('/logs')))

@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, expect, test } from 'bun:test'
+import { beforeEach, expect, test } from 'bun:test'
 import { readdir } from 'node:fs/promises'
 import { Elysia } from 'elysia'
 import { refuseOtherMethods, sideEffects } from './methods.ts'
 import { servicePlugin } from './service.ts'
-import { readJson, testDeps } from './test-deps.ts'
+import { readJson, type TestDeps, testDeps } from './test-deps.ts'
 import { workRoutes } from './work-routes.ts'
 
-let ctx: Awaited<ReturnType<typeof testDeps>>
+let ctx: TestDeps
 let calls = 0
 const appOf = () =>
   refuseOtherMethods(
@@ -23,7 +23,6 @@ beforeEach(async () => {
   ctx = await testDeps()
   calls = 0
 })
-afterEach(() => ctx.cleanup())
 
 test.each([
   ['POST', '/', 'GET'],

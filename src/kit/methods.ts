@@ -7,6 +7,9 @@ import { type AnyElysia, type Context, Elysia } from 'elysia'
  */
 const REFUSED = ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'] as const
 
+/** Every method a route can be asked with; metrics label anything else `OTHER`. */
+export const KNOWN_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', ...REFUSED])
+
 /** Marks a GET operation whose HEAD is refused; read back by `refuseOtherMethods`. */
 const NO_HEAD = 'x-head-refused'
 
@@ -20,6 +23,8 @@ const refusal =
     })
   }
 
+const refuseHead = refusal(['GET'])
+
 /**
  * Route option `sideEffects: true` for a GET that changes something (writes a file, calls the
  * upstream with a key). Bun and Elysia answer HEAD by running the GET handler and dropping the
@@ -28,7 +33,7 @@ const refusal =
 export const sideEffects = new Elysia({ name: 'side-effects' }).macro({
   sideEffects: {
     detail: { [NO_HEAD]: true, description: 'Does work on every call: HEAD is refused (405).' },
-    beforeHandle: (ctx) => (ctx.request.method === 'HEAD' ? refusal(['GET'])(ctx) : undefined),
+    beforeHandle: (ctx) => (ctx.request.method === 'HEAD' ? refuseHead(ctx) : undefined),
   },
 })
 

@@ -55,7 +55,7 @@ export function LimitQuery(maximum: number, fallback: number) {
 }
 
 /** Answers any route can give: unknown path, wrong method, our own failure. */
-export const COMMON_ERRORS = { 404: ErrorBody, 405: ErrorBody, 500: ErrorBody }
+const COMMON_ERRORS = { 404: ErrorBody, 405: ErrorBody, 500: ErrorBody }
 
 /** A route's documented responses: its own plus the common errors, all as JSON `ErrorBody`. */
 export const responses = <R extends Record<number, TSchema>>(own: R) => ({

@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { beforeEach, describe, expect, test } from 'bun:test'
 import { rm, writeFile } from 'node:fs/promises'
 import { Elysia, t } from 'elysia'
 import { buildInfo } from './build-info.ts'
 import { LimitQuery } from './schemas.ts'
 import { servicePlugin } from './service.ts'
-import { get, readJson, testDeps } from './test-deps.ts'
+import { get, readJson, type TestDeps, testDeps } from './test-deps.ts'
 
-let ctx: Awaited<ReturnType<typeof testDeps>>
+let ctx: TestDeps
 const appOf = () =>
   new Elysia()
     .use(servicePlugin(ctx.deps, { title: 'Test API', description: 'kit under test' }))
@@ -24,7 +24,6 @@ const appOf = () =>
 beforeEach(async () => {
   ctx = await testDeps()
 })
-afterEach(() => ctx.cleanup())
 
 const json = async (res: Response) => ({ status: res.status, body: await readJson(res) })
 

@@ -5,6 +5,7 @@ import type { ServiceConfig } from './config.ts'
 import { jsonErrors } from './errors.ts'
 import type { LogStore } from './log-store.ts'
 import type { Logger } from './logger.ts'
+import { KNOWN_METHODS } from './methods.ts'
 import type { Metrics } from './metrics.ts'
 import { errorExample, responses } from './schemas.ts'
 import { SWAGGER_ASSETS, swaggerAssets } from './swagger-assets.ts'
@@ -22,7 +23,6 @@ export interface ServiceDeps {
   lifecycle: Lifecycle
 }
 
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 /** Probes and scrapes run every few seconds: logged at debug so they do not drown real requests. */
 const QUIET_ROUTES = new Set(['/readyz', '/metrics'])
 
@@ -40,7 +40,7 @@ function observe({ metrics, logger }: ServiceDeps) {
       const { request, route, path, set } = ctx
       const startedAt = (ctx as { startedAt?: number }).startedAt
       const ms = startedAt === undefined ? 0 : performance.now() - startedAt
-      const method = METHODS.has(request.method) ? request.method : 'OTHER'
+      const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER'
       const template = route || 'unmatched'
       const status = statusCode(set.status)
       metrics.observeRequest(method, template, status, ms / 1000)
@@ -113,7 +113,7 @@ export function servicePlugin(deps: ServiceDeps, docs: { title: string; descript
           if (state.ready) return { status: 'ready' as const }
           return status(503, {
             error: `log directory ${store.dir} is not writable (${state.reason})`,
-            hint: 'mount LOG_DIR read-write and free disk space; readiness recovers by itself',
+            hint: NOT_READY.hint,
           })
         },
         {

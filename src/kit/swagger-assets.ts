@@ -8,20 +8,16 @@ export const SWAGGER_ASSETS = {
   style: '/swagger/assets/swagger-ui.css',
 }
 
-const headers = (type: string) => ({
-  'content-type': type,
-  'cache-control': 'public, max-age=86400',
-})
+/** One embedded file, its headers and file handle built once; each request gets a new Response. */
+function asset(path: string, type: string) {
+  const file = Bun.file(path)
+  const headers = { 'content-type': type, 'cache-control': 'public, max-age=86400' }
+  return () => new Response(file, { headers })
+}
 
 /** Serves the Swagger UI script and stylesheet embedded from swagger-ui-dist. */
 export const swaggerAssets = new Elysia({ name: 'swagger-assets' })
-  .get(
-    SWAGGER_ASSETS.script,
-    () => new Response(Bun.file(bundle), { headers: headers('text/javascript; charset=utf-8') }),
-    { detail: { hide: true } },
-  )
-  .get(
-    SWAGGER_ASSETS.style,
-    () => new Response(Bun.file(css), { headers: headers('text/css; charset=utf-8') }),
-    { detail: { hide: true } },
-  )
+  .get(SWAGGER_ASSETS.script, asset(bundle, 'text/javascript; charset=utf-8'), {
+    detail: { hide: true },
+  })
+  .get(SWAGGER_ASSETS.style, asset(css, 'text/css; charset=utf-8'), { detail: { hide: true } })

@@ -1,23 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { tempDir } from '../../test/support/temp.ts'
 import { readServiceConfig } from './config.ts'
 import { createServiceDeps } from './runtime.ts'
 
 /**
- * Real dependencies for route tests through `app.handle(...)`: a temp LOG_DIR, fresh metrics and a
- * logger whose lines are kept in `logLines` (so tests can assert what was, or was not, logged).
+ * Real dependencies for route tests through `app.handle(...)`: a fresh LOG_DIR (removed at the end
+ * of the run), fresh metrics and a logger whose lines are kept in `logLines` (so tests can assert
+ * what was, or was not, logged).
  */
 export async function testDeps(env: Record<string, string> = {}) {
-  const logDir = await mkdtemp(join(tmpdir(), 'kit-test-'))
+  const logDir = await tempDir('kit-test')
   const config = readServiceConfig(
     { PROCESSING_DELAY_MS: '0', LOG_LEVEL: 'debug', LOG_DIR: logDir, ...env },
     'test-api',
   )
   const logLines: string[] = []
   const deps = createServiceDeps(config, { write: (line: string) => void logLines.push(line) })
-  return { deps, logDir, logLines, cleanup: () => rm(logDir, { recursive: true, force: true }) }
+  return { deps, logDir, logLines }
 }
+
+export type TestDeps = Awaited<ReturnType<typeof testDeps>>
 
 export const get = (path: string) => new Request(`http://localhost${path}`)
 

@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, expect, test } from 'bun:test'
+import { beforeEach, expect, test } from 'bun:test'
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Elysia } from 'elysia'
 import { servicePlugin } from './service.ts'
-import { get, readJson, testDeps } from './test-deps.ts'
+import { get, readJson, type TestDeps, testDeps } from './test-deps.ts'
 import { workRoutes } from './work-routes.ts'
 
-let ctx: Awaited<ReturnType<typeof testDeps>>
+let ctx: TestDeps
 const appOf = () =>
   new Elysia()
     .use(servicePlugin(ctx.deps, { title: 't', description: 'd' }))
@@ -15,7 +15,6 @@ const appOf = () =>
 beforeEach(async () => {
   ctx = await testDeps({ PROCESSING_DELAY_MS: '50' })
 })
-afterEach(() => ctx.cleanup())
 
 test('GET / waits the delay, writes one file and answers with its name', async () => {
   const started = performance.now()

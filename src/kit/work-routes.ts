@@ -1,5 +1,4 @@
 import { Elysia, t } from 'elysia'
-import { LogWriteError } from './log-store.ts'
 import { sideEffects } from './methods.ts'
 import { ErrorBody, responses } from './schemas.ts'
 import type { ServiceDeps } from './service.ts'
@@ -19,32 +18,18 @@ const WorkResult = t.Object({
   timestamp: t.String({ format: 'date-time', examples: ['2026-11-26T21:52:44.123Z'] }),
 })
 
-/** The 503 a failed log write answers, shared by every route that writes one. */
-export function writeFailure(error: LogWriteError) {
-  return {
-    error: error.message,
-    reason: error.reason,
-    hint: 'make LOG_DIR writable (read-write volume, free disk space); the service recovers by itself',
-  }
-}
-
 /** `GET /`: the simulated work: wait, then record one random log message as one new file. */
 export function workRoutes({ config, store }: ServiceDeps) {
   return new Elysia({ name: 'work' }).use(sideEffects).get(
     '/',
-    async ({ status }) => {
+    async () => {
       await Bun.sleep(config.processingDelayMs)
       const pick = MESSAGES[Math.floor(Math.random() * MESSAGES.length)] ?? MESSAGES[0]
       const at = new Date()
       const timestamp = at.toISOString()
       const record = { timestamp, service: config.serviceName, ...pick }
-      try {
-        const file = await store.write(pick.level, `${JSON.stringify(record)}\n`, at)
-        return { ...pick, file, service: config.serviceName, timestamp }
-      } catch (error) {
-        if (error instanceof LogWriteError) return status(503, writeFailure(error))
-        throw error
-      }
+      const file = await store.write(pick.level, `${JSON.stringify(record)}\n`, at)
+      return { ...pick, file, service: config.serviceName, timestamp }
     },
     {
       sideEffects: true,

@@ -1,17 +1,12 @@
 import { expect, test } from 'bun:test'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { readJson } from '../../src/kit/test-deps.ts'
 import { startService } from './harness.ts'
 
 test('500 concurrent GET / -> 500 answers 200 and 500 distinct complete files', async () => {
   const service = await startService('data-api', { PROCESSING_DELAY_MS: '200' })
   const started = performance.now()
-  const answers = await Promise.all(
-    Array.from({ length: 500 }, () =>
-      fetch(`${service.url}/`).then(async (r) => ({ status: r.status, body: await readJson(r) })),
-    ),
-  )
+  const answers = await Promise.all(Array.from({ length: 500 }, () => service.get('/')))
   const elapsed = performance.now() - started
   expect(answers.every((a) => a.status === 200)).toBe(true)
   const names = answers.map((a) => a.body.file as string)

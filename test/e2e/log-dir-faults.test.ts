@@ -1,19 +1,17 @@
 import { describe, expect, test } from 'bun:test'
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises'
-import { readJson } from '../../src/kit/test-deps.ts'
 import { isRoot, testWhen } from '../support/requirements.ts'
 import { tempDir } from '../support/temp.ts'
-import { startService } from './harness.ts'
+import { type RunningService, startService } from './harness.ts'
 
 /** Readiness re-probes at most every 3 s: poll until it reaches the wanted status. */
-async function readyzBecomes(url: string, status: number): Promise<Record<string, string>> {
+async function readyzBecomes(service: RunningService, status: number) {
   const deadline = Date.now() + 10_000
   for (;;) {
-    const res = await fetch(`${url}/readyz`)
-    const body = await readJson(res)
+    const res = await service.get('/readyz')
     if (res.status === status || Date.now() > deadline) {
       expect(res.status).toBe(status)
-      return body
+      return res.body
     }
     await Bun.sleep(250)
   }
@@ -31,7 +29,7 @@ describe('an unwritable LOG_DIR', () => {
     const failed = await service.get('/')
     expect(failed.status).toBe(503)
     expect(failed.body.reason).toBe('ENOTDIR')
-    expect((await readyzBecomes(service.url, 503)).error).toContain('not writable')
+    expect((await readyzBecomes(service, 503)).error).toContain('not writable')
     expect((await service.get('/healthz')).status).toBe(200)
     expect((await service.get('/metrics')).text).toContain(
       'log_write_failures_total{reason="ENOTDIR"',
@@ -40,7 +38,7 @@ describe('an unwritable LOG_DIR', () => {
     await Bun.file(service.logDir).delete()
     await rename(aside, service.logDir)
     expect((await service.get('/')).status).toBe(200)
-    await readyzBecomes(service.url, 200)
+    await readyzBecomes(service, 200)
     expect(await service.logFiles()).toHaveLength(2)
     expect(await service.stop()).toBe(0)
   }, 60_000)
@@ -56,10 +54,10 @@ describe('an unwritable LOG_DIR', () => {
         const service = await startService('backend-api', { LOG_DIR: dir })
         mount(['-o', 'remount,ro', dir])
         expect(await service.get('/')).toMatchObject({ status: 503, body: { reason: 'EROFS' } })
-        await readyzBecomes(service.url, 503)
+        await readyzBecomes(service, 503)
         mount(['-o', 'remount,rw', dir])
         expect((await service.get('/')).status).toBe(200)
-        await readyzBecomes(service.url, 200)
+        await readyzBecomes(service, 200)
         expect(await service.stop()).toBe(0)
       } finally {
         umount(dir)

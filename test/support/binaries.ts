@@ -7,7 +7,8 @@ export type BinaryName = (typeof programs)[Program]['binary']
 const root = resolve(import.meta.dir, '../..')
 const dist = join(root, 'dist')
 const STALE_LOCK_MS = 5 * 60_000
-const pending = new Map<BinaryName, Promise<string>>()
+/** Sources do not change during a run (a test that touches one checks in fresh processes). */
+const built = new Map<BinaryName, Promise<string>>()
 
 function programOf(name: BinaryName): Program {
   const found = (Object.keys(programs) as Program[]).find((p) => programs[p].binary === name)
@@ -74,13 +75,16 @@ async function ensureBuilt(name: BinaryName): Promise<string> {
 
 /**
  * The absolute path of `dist/<name>`, compiled with scripts/build.ts first when it is missing or
- * older than its sources. Safe when several test processes ask at once.
+ * older than its sources (checked on the first call of each process). Safe when several test
+ * processes ask at once.
  */
 export function compiledBinary(name: BinaryName): Promise<string> {
-  let promise = pending.get(name)
+  let promise = built.get(name)
   if (!promise) {
-    promise = ensureBuilt(name).finally(() => pending.delete(name))
-    pending.set(name, promise)
+    promise = ensureBuilt(name)
+    // A failed build is retried by the next caller; a good one is checked once per process.
+    promise.catch(() => built.delete(name))
+    built.set(name, promise)
   }
   return promise
 }

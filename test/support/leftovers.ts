@@ -25,12 +25,16 @@ export async function clearLeftovers(): Promise<void> {
   dirs.clear()
 }
 
+/** The exit code a shell reports for a process ended by `signal`: 128 + its number. */
+export const signalExitCode = (signal: NodeJS.Signals): number =>
+  128 + (constants.signals[signal] ?? 0)
+
 /** Ctrl-C during `bun test` must not leave services listening. */
 export function clearLeftoversOnSignals(): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       for (const proc of processes) proc.kill('SIGKILL')
-      process.exit(128 + (constants.signals[signal] ?? 0))
+      process.exit(signalExitCode(signal))
     })
   }
 }

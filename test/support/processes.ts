@@ -1,6 +1,5 @@
-import { constants } from 'node:os'
 import type { Subprocess } from 'bun'
-import { trackProcess } from './leftovers.ts'
+import { signalExitCode, trackProcess } from './leftovers.ts'
 
 export interface RunningProgram {
   url: string
@@ -52,8 +51,7 @@ function collect(stream: ReadableStream<Uint8Array>, sink: string[]): Promise<vo
 
 function exitCodeOf(proc: Subprocess): number {
   if (proc.exitCode !== null) return proc.exitCode
-  const signal = proc.signalCode as keyof typeof constants.signals | null
-  return signal ? 128 + (constants.signals[signal] ?? 0) : -1
+  return proc.signalCode ? signalExitCode(proc.signalCode as NodeJS.Signals) : -1
 }
 
 /**

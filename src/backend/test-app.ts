@@ -1,0 +1,20 @@
+import { expect } from 'bun:test'
+import { get, type TestDeps } from '../kit/test-deps.ts'
+import { createBackendApp } from './app.ts'
+import { readBackendConfig } from './config.ts'
+import { ExternalLogsClient } from './external-client.ts'
+
+/** The backend app on a test's dependencies, its config read from `env` (backoffs kept short). */
+export function backendApp(ctx: TestDeps, env: Record<string, string> = {}) {
+  const config = readBackendConfig({ LOG_DIR: ctx.logDir, ...env })
+  const client = new ExternalLogsClient({ ...config.external, backoffMs: 5 }, ctx.deps.logger)
+  return createBackendApp({ ...ctx.deps, config, client })
+}
+
+/** `GET /download_external_logs<query>`, checking the answer never carries `key`. */
+export async function download(app: ReturnType<typeof backendApp>, query: string, key: string) {
+  const res = await app.handle(get(`/download_external_logs${query}`))
+  const text = await res.text()
+  expect(text).not.toContain(key)
+  return { status: res.status, body: JSON.parse(text), text }
+}
