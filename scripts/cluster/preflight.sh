@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # `just preflight`: are the tools `just up` needs installed, recent enough, and is the docker engine
 # reachable? Changes nothing. One line per problem with how to fix it; exit 1 when there is any.
+# The one place that holds the minimum versions and the install advice: other recipes name what
+# they need, e.g. `preflight.sh docker` (`just images`); `--installed` checks only that the tools
+# are on PATH, and `cluster` that kubectl reaches a cluster (`just monitoring`). PREFLIGHT_PASSED=1
+# (set by `just up`, which ran the whole check) skips such a named check.
 # Uses only bash builtins besides the tools it checks (and `timeout` when present), so it works
 # with a bare PATH and on macOS's bash 3.2.
 # Backticks in the messages quote commands for the reader; nothing is meant to expand there.
@@ -37,18 +41,45 @@ at_least() {
   return 0
 }
 
-# check NAME MINIMUM HOW-TO-INSTALL VERSION-COMMAND...
+# Sets minimum, install and version_command for a tool; fails for a name it does not know.
+tool_spec() {
+  case $1 in
+    docker)
+      minimum=20.10.0 version_command=(docker --version)
+      install='install Docker Desktop (macOS: `brew install --cask docker`) or Docker Engine on Linux (`sudo apt-get install docker.io`, or https://docs.docker.com/engine/install/)' ;;
+    kind)
+      minimum=0.20.0 version_command=(kind version)
+      install='`brew install kind`, or `go install sigs.k8s.io/kind@latest`, or a release binary from https://kind.sigs.k8s.io/docs/user/quick-start/#installation' ;;
+    kubectl)
+      minimum=1.27.0 version_command=(kubectl version --client)
+      install='`brew install kubectl`, or https://kubernetes.io/docs/tasks/tools/ (not Debian'"'"'s kubernetes-client: it is 1.20)' ;;
+    helm)
+      minimum=3.8.0 version_command=(helm version --short)
+      install='`brew install helm`, or https://helm.sh/docs/intro/install/' ;;
+    bun)
+      minimum=1.4.0 version_command=(bun --version)
+      install='`npm i -g bun`, or `brew install oven-sh/bun/bun`, or https://bun.sh/docs/installation' ;;
+    *) return 1 ;;
+  esac
+}
+
+# check NAME: installed and, unless --installed, at least its minimum version.
 check() {
-  local name=$1 minimum=$2 install=$3
-  shift 3
+  local name=$1 minimum install
+  local -a version_command
+  tool_spec "$name"
   if ! command -v "$name" >/dev/null 2>&1; then
-    problem "$name not found (need >= $minimum): $install"
+    problem "$name is not installed (need >= $minimum): $install"
     return 1
   fi
+  if [ "$installed_only" = true ]; then
+    found="$found, $name"
+    return 0
+  fi
   local version
-  version=$(version_in "$("$@" 2>&1)")
+  version=$(version_in "$("${version_command[@]}" 2>&1)")
   if [ -z "$version" ]; then
-    problem "$name: could not read its version from \`$*\` (need >= $minimum): $install"
+    problem "$name: could not read its version from \`${version_command[*]}\` (need >= $minimum): $install"
     return 1
   fi
   if ! at_least "$version" "$minimum"; then
@@ -79,18 +110,37 @@ check_engine() {
   esac
 }
 
-if check docker 20.10.0 'install Docker Desktop (macOS: `brew install --cask docker`) or Docker Engine on Linux (`sudo apt-get install docker.io`, or https://docs.docker.com/engine/install/)' \
-  docker --version; then
-  check_engine
+check_cluster() {
+  if kubectl cluster-info >/dev/null 2>&1; then
+    found="$found (cluster reachable)"
+  else
+    problem "kubectl reaches no cluster (\`kubectl cluster-info\` failed): create it with \`just cluster\`, or pick its context with \`kubectl config use-context\`; then rerun"
+  fi
+}
+
+installed_only=false
+if [ "${1:-}" = --installed ]; then
+  installed_only=true
+  shift
 fi
-check kind 0.20.0 '`brew install kind`, or `go install sigs.k8s.io/kind@latest`, or a release binary from https://kind.sigs.k8s.io/docs/user/quick-start/#installation' \
-  kind version
-check kubectl 1.27.0 '`brew install kubectl`, or https://kubernetes.io/docs/tasks/tools/ (not Debian'"'"'s kubernetes-client: it is 1.20)' \
-  kubectl version --client
-check helm 3.8.0 '`brew install helm`, or https://helm.sh/docs/intro/install/' \
-  helm version --short
-check bun 1.4.0 '`npm i -g bun`, or `brew install oven-sh/bun/bun`, or https://bun.sh/docs/installation' \
-  bun --version
+if [ $# -gt 0 ] && [ "${PREFLIGHT_PASSED:-}" = 1 ]; then
+  exit 0
+fi
+[ $# -eq 0 ] && set -- docker kind kubectl helm bun
+for what in "$@"; do
+  if [ "$what" != cluster ] && ! tool_spec "$what"; then
+    echo "preflight: unknown check '$what'; next: use docker, kind, kubectl, helm, bun or cluster" >&2
+    exit 2
+  fi
+done
+for what in "$@"; do
+  case $what in
+    # Only when nothing failed before it: kubectl must be there to answer.
+    cluster) [ "$problems" -eq 0 ] && check_cluster ;;
+    docker) check docker && [ "$installed_only" = false ] && check_engine ;;
+    *) check "$what" ;;
+  esac
+done
 
 if [ "$problems" -gt 0 ]; then
   echo "preflight: $problems problem(s), nothing was changed: fix them and run \`just preflight\` again" >&2

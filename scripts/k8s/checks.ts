@@ -4,7 +4,7 @@ import { networkPolicyRules } from './network-policy-rules.ts'
 import type { Finding, K8sObject } from './objects.ts'
 import { podSecurityRules } from './pod-security.ts'
 import { referenceRules } from './reference-rules.ts'
-import { type Environment, environments, overlayDir, render, withExampleKeys } from './render.ts'
+import { type Environment, environments, renderOverlay, withExampleKeys } from './render.ts'
 import { checkSchema } from './schema-rules.ts'
 import { selectorRules } from './selector-rules.ts'
 import { workloadRules } from './workload-rules.ts'
@@ -71,10 +71,7 @@ export async function checkOverlays(
   return withExampleKeys(k8sRoot, async (copy) => {
     const results: OverlayResult[] = []
     for (const env of envs) {
-      const objects = [
-        ...(await render(overlayDir(copy, env))),
-        ...(await render(`${overlayDir(copy, env)}/log-reader`)),
-      ]
+      const objects = await renderOverlay(copy, env)
       const counts: Record<string, number> = {}
       for (const o of objects) counts[o.kind] = (counts[o.kind] ?? 0) + 1
       results.push({ env, counts, findings: checkObjects(objects) })

@@ -5,19 +5,19 @@ import {
   finding,
   healthNamespace,
   type K8sObject,
+  lookup,
   missing,
   namespaces,
+  ofKind,
   podTemplates,
   services,
 } from './objects.ts'
 
 const partOf = 'app.kubernetes.io/part-of'
-const find = (objects: K8sObject[], kind: string, ns: string, name: string) =>
-  objects.find((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === name)
 
 function nameFindings(objects: K8sObject[]): Finding[] {
   const out: Finding[] = []
-  const present = objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)
+  const present = ofKind(objects, 'Namespace').map((o) => o.metadata.name)
   for (const ns of namespaces.filter((n) => !present.includes(n))) {
     out.push(missing('names', `Namespace/${ns}`, 'is missing: keep the names of docs/DESIGN.md'))
   }
@@ -51,7 +51,7 @@ function nameFindings(objects: K8sObject[]): Finding[] {
         ),
       )
     }
-    const svc = find(objects, 'Service', namespace, service) as IService | undefined
+    const svc = lookup(objects, 'Service', namespace, service) as IService | undefined
     const port = svc?.spec?.ports?.find((p) => p.name === 'http')
     if (port?.port !== 80 || port.targetPort !== 'http') {
       out.push(
@@ -75,7 +75,7 @@ function nameFindings(objects: K8sObject[]): Finding[] {
   if (
     cron?.owner.metadata.namespace !== healthNamespace ||
     !mounted ||
-    !find(objects, 'PersistentVolumeClaim', healthNamespace, 'health-check-logs')
+    !lookup(objects, 'PersistentVolumeClaim', healthNamespace, 'health-check-logs')
   ) {
     out.push(
       missing(

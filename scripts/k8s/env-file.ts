@@ -85,4 +85,5 @@ export function envFileProblems(text: string, example: string): string[] {
   ]
 }
 
-export const placeholderKeys = (example: string): string[] => Object.keys(parse(example))
+/** Every key an example declares. */
+export const exampleKeys = (example: string): string[] => Object.keys(parse(example))

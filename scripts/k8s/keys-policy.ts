@@ -6,7 +6,7 @@ import type { EnvironmentArgs } from './cli.ts'
 import { envFileReport } from './env-file.ts'
 import type { Environment } from './render.ts'
 
-export const placeholdersAllowed = (env: Environment): boolean => env === 'dev'
+const placeholdersAllowed = (env: Environment): boolean => env === 'dev'
 
 /** Prints what is wrong with the overlay's env file (stderr); true when it may be deployed. */
 export async function keysDeployable({

@@ -3,7 +3,14 @@
 
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy'
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort'
-import { type Finding, healthNamespace, type K8sObject, missing, namespaces } from './objects.ts'
+import {
+  type Finding,
+  healthNamespace,
+  type K8sObject,
+  missing,
+  namespaces,
+  ofKind,
+} from './objects.ts'
 
 const onPort = (ports: INetworkPolicyPort[] | undefined, port: number) =>
   ports?.some((p) => p.port === port) ?? false
@@ -11,8 +18,8 @@ const onPort = (ports: INetworkPolicyPort[] | undefined, port: number) =>
 export function networkPolicyRules(objects: K8sObject[]): Finding[] {
   const out: Finding[] = []
   for (const ns of namespaces) {
-    const policies = objects
-      .filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === ns)
+    const policies = ofKind(objects, 'NetworkPolicy')
+      .filter((o) => o.metadata.namespace === ns)
       .map((o) => (o as unknown as INetworkPolicy).spec ?? {})
     const id = `Namespace/${ns}`
     const deniesAll = (type: 'Ingress' | 'Egress') =>

@@ -85,6 +85,17 @@ export const containersOf = (spec: IPodSpec): IContainer[] => [
 export const ofKind = (objects: K8sObject[], kind: string): K8sObject[] =>
   objects.filter((o) => o.kind === kind)
 
+/** The object of that kind, namespace and name; any of them unknown finds nothing. */
+export const lookup = (
+  objects: K8sObject[],
+  kind: string | undefined,
+  namespace: string | undefined,
+  name: string | undefined,
+): K8sObject | undefined =>
+  objects.find(
+    (o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name,
+  )
+
 export const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v)
 

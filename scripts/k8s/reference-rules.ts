@@ -5,6 +5,7 @@ import {
   type Finding,
   finding,
   type K8sObject,
+  lookup,
   ofKind,
   type PodTemplate,
   podTemplates,
@@ -17,9 +18,7 @@ function templateReferences({ owner, spec }: PodTemplate, objects: K8sObject[]):
   const out: Finding[] = []
   const ns = owner.metadata.namespace
   const check = (kind: string, name: string | undefined, key?: string, optional?: boolean) => {
-    const target = objects.find(
-      (o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === ns,
-    )
+    const target = lookup(objects, kind, ns, name)
     const what = `${kind} ${name}${key ? ` key ${key}` : ''}`
     if (!target) {
       out.push(

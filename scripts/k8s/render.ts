@@ -18,7 +18,7 @@ export const overlayDir = (root: string, env: Environment): string => join(root,
 export const envFile = (root: string, env: Environment): string =>
   join(overlayDir(root, env), 'integration-keys.env')
 
-export function kustomizeCommand(dir: string): string[] {
+function kustomizeCommand(dir: string): string[] {
   return Bun.which('kustomize') ? ['kustomize', 'build', dir] : ['kubectl', 'kustomize', dir]
 }
 
@@ -42,7 +42,7 @@ export async function renderText(dir: string): Promise<string> {
   return stdout
 }
 
-export function parseObjects(text: string): K8sObject[] {
+function parseObjects(text: string): K8sObject[] {
   return parseAllDocuments(text)
     .map((doc) => {
       if (doc.errors.length > 0) throw new Error(`unparsable YAML: ${doc.errors[0]?.message}`)
@@ -53,6 +53,12 @@ export function parseObjects(text: string): K8sObject[] {
 
 export const render = async (dir: string): Promise<K8sObject[]> =>
   parseObjects(await renderText(dir))
+
+/** An overlay and its log reader: everything `just up` and `just health-logs` put in the cluster. */
+export const renderOverlay = async (root: string, env: Environment): Promise<K8sObject[]> => [
+  ...(await render(overlayDir(root, env))),
+  ...(await render(join(overlayDir(root, env), 'log-reader'))),
+]
 
 /**
  * Copies a k8s tree to a temporary directory with every `*.env.example` as its `*.env`, so that

@@ -2,7 +2,7 @@
 // only) and says which keys to fill in. An existing file is never overwritten.
 import { chmod, copyFile } from 'node:fs/promises'
 import { environmentArgs } from './cli.ts'
-import { placeholderKeys } from './env-file.ts'
+import { exampleKeys } from './env-file.ts'
 
 const { env, keysPath: path, keysFile: shown } = environmentArgs('secrets')
 if (await Bun.file(path).exists()) {
@@ -13,7 +13,7 @@ if (await Bun.file(path).exists()) {
 }
 await copyFile(`${path}.example`, path)
 await chmod(path, 0o600)
-const keys = placeholderKeys(await Bun.file(path).text())
+const keys = exampleKeys(await Bun.file(path).text())
 console.log(`created ${shown} (git-ignored, mode 600)`)
 console.log(`edit it: replace the placeholder of ${keys.join(', ')} with the real key(s),`)
 console.log(`one KEY=value per line, no quotes, no comments after the value, no "export "`)

@@ -8,6 +8,7 @@ import {
   type Finding,
   finding,
   type K8sObject,
+  lookup,
   ofKind,
   type PodTemplate,
   podTemplates,
@@ -101,12 +102,7 @@ function spreadFindings({ owner, labels, spec }: PodTemplate): Finding[] {
 function autoscalerFindings(objects: K8sObject[]): Finding[] {
   return ofKind(objects, 'HorizontalPodAutoscaler').flatMap((o) => {
     const target = (o as unknown as IHorizontalPodAutoscaler).spec?.scaleTargetRef
-    const deployment = objects.find(
-      (d) =>
-        d.kind === target?.kind &&
-        d.metadata.name === target.name &&
-        d.metadata.namespace === o.metadata.namespace,
-    )
+    const deployment = lookup(objects, target?.kind, o.metadata.namespace, target?.name)
     if (!deployment)
       return [
         finding(

@@ -10,25 +10,17 @@ import {
   type Finding,
   finding,
   type K8sObject,
+  lookup,
   ofKind,
   podTemplates,
   quantityBytes,
 } from './objects.ts'
 
 /** The literal environment a container sees: ConfigMaps from envFrom, then `env` values. */
-export function literalEnv(
-  c: IContainer,
-  objects: K8sObject[],
-  ns?: string,
-): Record<string, string> {
+function literalEnv(c: IContainer, objects: K8sObject[], ns?: string): Record<string, string> {
   const env: Record<string, string> = {}
   for (const source of c.envFrom ?? []) {
-    const map = objects.find(
-      (o) =>
-        o.kind === 'ConfigMap' &&
-        o.metadata.namespace === ns &&
-        o.metadata.name === source.configMapRef?.name,
-    )
+    const map = lookup(objects, 'ConfigMap', ns, source.configMapRef?.name)
     Object.assign(env, (map?.data as Record<string, string> | undefined) ?? {})
   }
   for (const e of c.env ?? []) if (e.value !== undefined) env[e.name] = e.value
@@ -113,7 +105,7 @@ function deploymentFindings(o: K8sObject, objects: K8sObject[]): Finding[] {
 }
 
 /** Seconds between runs for `*`, `*\/N` or fixed minutes with `*` / `*\/N` hours. */
-export function scheduleInterval(schedule: string): number | undefined {
+function scheduleInterval(schedule: string): number | undefined {
   const [minute, hour, ...rest] = schedule.trim().split(/\s+/)
   if (rest.length !== 3 || rest.some((f) => f !== '*')) return undefined
   const step = (field?: string) =>

@@ -3,8 +3,8 @@
 // (clusters created, overlay applied), so idempotency and failure paths show in the calls.
 // The fake `just` first asks the real justfile whether the call is valid (`just --dry-run` checks
 // the recipe exists and takes those arguments), so `up` cannot drift from the recipes it calls.
-// The k8s area's recipes (secrets, check-secrets, render) then run for real; the rest need docker
-// or helm and only succeed.
+// The k8s area's recipes (secrets, check-secrets, render) then run for real, and
+// `load` (which `up` calls) with the fakes; the rest need docker or helm and only succeed.
 import { fakeBin, projectCopy, realJust, run, toolAt } from './fake-tools.ts'
 
 const realKubectl = Bun.which('kubectl')
@@ -45,6 +45,7 @@ export const otherRecipes = `if ! "$REAL_JUST" --dry-run "$@" >/dev/null 2>"$fak
   exit 97
 fi
 case "$1" in
+  load) exec "$REAL_JUST" "$@" ;;
   secrets | check-secrets | render) PATH="$REAL_PATH" exec "$REAL_JUST" "$@" ;;
 esac
 exit 0`

@@ -63,7 +63,7 @@ describe('preflight', () => {
   test.each(tools)('%s missing: one line saying how to install it, exit 1', async (tool) => {
     const result = await preflight(without(tool))
     expect(result.lines).toEqual([
-      `preflight: ${tool} not found (need >= ${minimum[tool]}): ${install[tool]}`,
+      `preflight: ${tool} is not installed (need >= ${minimum[tool]}): ${install[tool]}`,
       summary(1),
     ])
     expect(result.stdout).toBe('')
@@ -155,7 +155,9 @@ describe('preflight', () => {
   test('nothing installed: five lines, one per tool, and the count', async () => {
     const result = await preflight({})
     expect(result.lines).toEqual([
-      ...tools.map((t) => `preflight: ${t} not found (need >= ${minimum[t]}): ${install[t]}`),
+      ...tools.map(
+        (t) => `preflight: ${t} is not installed (need >= ${minimum[t]}): ${install[t]}`,
+      ),
       summary(5),
     ])
     expect(result.code).toBe(1)
@@ -167,7 +169,9 @@ describe('just preflight and just up', () => {
     const just = await realJust()
     const bad = await fakeBin(without('helm'))
     const failing = await run([just, 'preflight'], { env: { PATH: bad.barePath } })
-    expect(failing.stderr).toContain(`preflight: helm not found (need >= 3.8.0): ${install.helm}\n`)
+    expect(failing.stderr).toContain(
+      `preflight: helm is not installed (need >= 3.8.0): ${install.helm}\n`,
+    )
     expect(failing.stderr).toContain(summary(1))
     expect(failing.code).toBe(1)
     const good = await fakeBin(healthyTools())
@@ -184,7 +188,7 @@ describe('just preflight and just up', () => {
       env: { PATH: bin.barePath },
     })
     expect(result.code).not.toBe(0)
-    expect(result.stderr).toContain('preflight: kind not found')
+    expect(result.stderr).toContain('preflight: kind is not installed')
     const calls = await bin.calls()
     expect(calls.every((c) => / (--version|version|info)\b/.test(c))).toBe(true)
     expect(calls.some((c) => c.startsWith('just '))).toBe(false)

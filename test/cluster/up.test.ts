@@ -38,6 +38,7 @@ describe('just up (fake cluster)', () => {
         'kubectl config use-context kind-dev-cluster',
         'kubectl cluster-info --request-timeout=10s',
         'just images v1',
+        'just load v1',
         'kind load docker-image backend-api:v1 data-api:v1 health-check:v1 --name dev-cluster',
         'just monitoring',
         'kubectl apply -k k8s/overlays/dev',
@@ -110,6 +111,7 @@ describe('just up (fake cluster)', () => {
       expect(up.work).not.toContain('just secrets staging')
       expect(up.work).toContain('just check-secrets staging')
       expect(up.work).toContain('just images 1.0.0')
+      expect(up.work).toContain('just load 1.0.0')
       expect(up.work).toContain(
         'kind load docker-image backend-api:1.0.0 data-api:1.0.0 health-check:1.0.0 --name dev-cluster',
       )

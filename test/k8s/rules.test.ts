@@ -6,8 +6,7 @@ import { type K8sObject, objectId, podTemplates } from '../../scripts/k8s/object
 import {
   type Environment,
   k8sRoot,
-  overlayDir,
-  render,
+  renderOverlay,
   withExampleKeys,
 } from '../../scripts/k8s/render.ts'
 import { testWhen } from '../support/requirements.ts'
@@ -24,10 +23,7 @@ beforeAll(async () => {
   if (!hasKustomize) return
   await withExampleKeys(k8sRoot, async (copy) => {
     for (const env of ['dev', 'prod'] as const) {
-      rendered[env] = [
-        ...(await render(overlayDir(copy, env))),
-        ...(await render(`${overlayDir(copy, env)}/log-reader`)),
-      ]
+      rendered[env] = await renderOverlay(copy, env)
     }
   })
 })
