@@ -6,8 +6,6 @@ import { appRows } from './app-panels.ts'
 import type { Panel, Row } from './panel-model.ts'
 import { seedRows } from './seed-panels.ts'
 
-export type { Origin, Panel, Query, Row } from './panel-model.ts'
-
 export const rows: Row[] = [...seedRows, ...appRows]
 
 export const panels: Panel[] = rows.flatMap((row) => row.panels)

@@ -1,21 +1,10 @@
 // Stand-ins for the tools outside the project (docker, kind, kubectl, helm, bun, and the recipes of
 // other areas reached through `just`): no cluster can run on the test machines. Each fake is a bash
 // script that appends its command line to a shared log, so a test asserts what was really called.
-import { afterAll } from 'bun:test'
-import {
-  chmod,
-  cp,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  symlink,
-  writeFile,
-} from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { chmod, cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { hasCommand, testWhen } from '../support/requirements.ts'
+import { tempDir } from '../support/temp.ts'
 
 export const repoRoot = resolve(import.meta.dir, '../..')
 
@@ -25,16 +14,7 @@ export const testWithKubectl = testWhen(
   'kubectl is not installed (it renders the overlays: https://kubernetes.io/docs/tasks/tools/)',
 )
 
-const scratch: string[] = []
-afterAll(async () => {
-  await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })))
-})
-
-export async function scratchDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `cluster-${prefix}-`))
-  scratch.push(dir)
-  return dir
-}
+const scratchDir = (prefix: string) => tempDir(`cluster-${prefix}`)
 
 export interface FakeBin {
   dir: string

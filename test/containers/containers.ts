@@ -1,9 +1,8 @@
 // Runs the images the way the manifests do: host network on loopback ports, read-only root,
 // numeric non-root user, no capabilities, no privilege escalation, writable only at the log path.
-import { chmod, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { chmod } from 'node:fs/promises'
 import { freePort } from '../support/processes.ts'
+import { tempDir } from '../support/temp.ts'
 import { type DockerResult, docker, dockerOk } from './engine.ts'
 
 const hardening = [
@@ -19,17 +18,14 @@ const hardening = [
 ]
 
 const created = new Set<string>()
-const tempDirs = new Set<string>()
 
 /**
- * Removes the containers and host dirs made so far. Call it from each test file's afterAll: a hook
- * registered in this shared module would only run after the first file that imports it.
+ * Removes the containers made so far. Call it from each test file's afterAll: a hook registered in
+ * this shared module would only run after the first file that imports it.
  */
 export async function removeTestContainers(): Promise<void> {
   if (created.size > 0) await docker(['rm', '-f', ...created])
   created.clear()
-  await Promise.all([...tempDirs].map((dir) => rm(dir, { recursive: true, force: true })))
-  tempDirs.clear()
 }
 
 // Last resort when a run is interrupted: no async work is possible in an exit handler.
@@ -38,11 +34,10 @@ process.on('exit', () => {
     Bun.spawnSync(['docker', 'rm', '-f', ...created], { stdout: 'ignore', stderr: 'ignore' })
 })
 
-/** A host directory the container user 65532 can write, removed after the test file. */
+/** A host directory the container user 65532 can write, removed at the end of the run. */
 export async function writableDir(label: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `small-services-${label}-`))
+  const dir = await tempDir(`small-services-${label}`)
   await chmod(dir, 0o777)
-  tempDirs.add(dir)
   return dir
 }
 

@@ -42,10 +42,15 @@ async function paths(image: string): Promise<Set<string>> {
   }
 }
 
-let runtimePaths: Promise<Set<string>> | undefined
-const basePaths = () => {
-  runtimePaths ??= paths(images.bases.runtime)
-  return runtimePaths
+// Each export is a container create + ~100 MiB tar: once per image, shared by the tests.
+const exported = new Map<string, Promise<Set<string>>>()
+const pathsOnce = (image: string): Promise<Set<string>> => {
+  let listing = exported.get(image)
+  if (!listing) {
+    listing = paths(image)
+    exported.set(image, listing)
+  }
+  return listing
 }
 
 const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1)
@@ -82,7 +87,10 @@ describe.each(['backend', 'data', 'health'] as Target[])('%s image', (target) =>
 
   const extra = target === 'health' ? '' : ' and the /logs dir'
   test(`adds only /usr/local/bin/${binary}${extra} to the runtime base`, async () => {
-    const [image, runtime] = await Promise.all([paths(images.tags[target]), basePaths()])
+    const [image, runtime] = await Promise.all([
+      pathsOnce(images.tags[target]),
+      pathsOnce(images.bases.runtime),
+    ])
     const added = [...image].filter((p) => !runtime.has(p)).sort()
     const allowed = ['usr', 'usr/local', 'usr/local/bin', `usr/local/bin/${binary}`]
     if (target !== 'health') allowed.push('logs')
@@ -91,7 +99,7 @@ describe.each(['backend', 'data', 'health'] as Target[])('%s image', (target) =>
   })
 
   test('has no shell, package manager, source file or .env', async () => {
-    const image = await paths(images.tags[target])
+    const image = await pathsOnce(images.tags[target])
     const found = Object.entries(forbidden).flatMap(([what, matches]) =>
       [...image].filter(matches).map((p) => `${what}: /${p}`),
     )

@@ -15,7 +15,7 @@ export interface Stack {
 
 const upstreams: FakeUpstream[] = []
 
-/** For each test file's afterAll: the containers, their dirs and the fake upstreams go. */
+/** For each test file's afterAll: the containers and the fake upstreams go (tempDir clears the dirs). */
 export async function stopStacks(): Promise<void> {
   await removeTestContainers()
   for (const upstream of upstreams) upstream.close()

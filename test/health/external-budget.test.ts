@@ -2,21 +2,16 @@
 // (EXTERNAL_API_TOTAL_TIMEOUT_MS, 8 s) before the health check does (HEALTH_TIMEOUT_MS, 10 s),
 // so the run reports DEGRADED (a well-formed 504) rather than FAIL (timeout).
 import { afterAll, expect, test } from 'bun:test'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { compiledBinary } from '../support/binaries.ts'
 import { startProgram } from '../support/processes.ts'
+import { tempDir } from '../support/temp.ts'
 import { startFakeUpstream } from '../support/upstream.ts'
 import { logDir, runHealth, targetsEnv } from './health-runs.ts'
 
 const KEY = 'budget-test-integration-key'
 const upstream = await startFakeUpstream({ key: KEY })
-const serviceLogs = await mkdtemp(join(tmpdir(), 'health-budget-'))
-afterAll(async () => {
-  upstream.close()
-  await rm(serviceLogs, { recursive: true, force: true })
-})
+const serviceLogs = await tempDir('health-budget')
+afterAll(() => upstream.close())
 
 test('stalled upstream with every default timing: DEGRADED 504 within the health deadline', async () => {
   upstream.mode('stall')
@@ -45,6 +40,5 @@ test('stalled upstream with every default timing: DEGRADED 504 within the health
     expect(run.exitCode).toBe(0)
   } finally {
     await backend.stop()
-    await log.remove()
   }
 }, 60_000)

@@ -1,39 +1,37 @@
 // The compiled health-check binary against loopback servers that misbehave in each way it must
 // tell apart: refused, stalled past the deadline, 500, well-formed 502 JSON, 502 HTML.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { compiledBinary } from '../support/binaries.ts'
-import { type LoopbackServices, startLoopbackServices } from '../support/loopback-services.ts'
-import { allLogLines, LOG_LINE, linesOf, logDir, runHealth, targetsEnv } from './health-runs.ts'
+import {
+  allLogLines,
+  LOG_LINE,
+  linesOf,
+  runHealth,
+  targetsEnv,
+  withLoopbackHealth,
+} from './health-runs.ts'
 
-let services: LoopbackServices
-let log: Awaited<ReturnType<typeof logDir>>
-beforeAll(async () => {
-  services = await startLoopbackServices()
-  await compiledBinary('health-check')
-}, 120_000)
-afterAll(() => services.close())
-afterEach(() => log?.remove())
+const suite = withLoopbackHealth()
 
 describe('health-check run', () => {
   test('one result per check, printed and logged; a run lasts about its slowest check', async () => {
-    log = await logDir()
     const targets = [
-      { name: 'ok', url: services.url('/ok') },
-      { name: 'slow', url: services.url('/slow?ms=1500') },
-      { name: 'upstream down', url: services.url('/upstream-502'), critical: false },
-      { name: 'critical upstream down', url: services.url('/upstream-502'), critical: true },
-      { name: 'gateway html', url: services.url('/upstream-502-html'), critical: false },
-      { name: 'crashing', url: services.url('/error-500') },
-      { name: 'refused', url: services.refusedUrl },
-      { name: 'stalled', url: services.url('/stall') },
+      { name: 'ok', url: suite.services.url('/ok') },
+      { name: 'slow', url: suite.services.url('/slow?ms=1500') },
+      { name: 'upstream down', url: suite.services.url('/upstream-502'), critical: false },
+      { name: 'critical upstream down', url: suite.services.url('/upstream-502'), critical: true },
+      { name: 'gateway html', url: suite.services.url('/upstream-502-html'), critical: false },
+      { name: 'crashing', url: suite.services.url('/error-500') },
+      { name: 'refused', url: suite.services.refusedUrl },
+      { name: 'stalled', url: suite.services.url('/stall') },
     ]
     const run = await runHealth({
       ...targetsEnv(targets),
       HEALTH_TIMEOUT_MS: '2000',
-      HEALTH_LOG_FILE: log.file,
+      HEALTH_LOG_FILE: suite.log.file,
     })
     expect(run.exitCode).toBe(1)
     expect(run.stderr).toBe('')
@@ -47,10 +45,10 @@ describe('health-check run', () => {
       ['refused', 'FAIL', 'ECONNREFUSED'],
       ['stalled', 'FAIL', 'timeout'],
     ])
-    const lines = await linesOf(log.file)
+    const lines = await linesOf(suite.log.file)
     expect(lines).toHaveLength(targets.length)
     for (const line of lines) expect(line).toMatch(LOG_LINE)
-    expect(lines[0]).toContain(`PASS name="ok" url=${services.url('/ok')} status=200`)
+    expect(lines[0]).toContain(`PASS name="ok" url=${suite.services.url('/ok')} status=200`)
     expect(lines[0]).toEndWith('critical=yes Health check passed')
     expect(lines[2]).toEndWith('Health check degraded')
     expect(lines[6]).toContain('error=ECONNREFUSED')
@@ -63,34 +61,36 @@ describe('health-check run', () => {
   }, 30_000)
 
   test('exit 0 when every critical check passed, even with a non-critical one down', async () => {
-    log = await logDir()
     const run = await runHealth({
       ...targetsEnv([
-        { name: 'api', url: services.url('/ok') },
-        { name: 'external logs', url: services.url('/upstream-502'), critical: false },
-        { name: 'optional', url: services.refusedUrl, critical: false },
+        { name: 'api', url: suite.services.url('/ok') },
+        { name: 'external logs', url: suite.services.url('/upstream-502'), critical: false },
+        { name: 'optional', url: suite.services.refusedUrl, critical: false },
       ]),
-      HEALTH_LOG_FILE: log.file,
+      HEALTH_LOG_FILE: suite.log.file,
     })
     expect(run.exitCode).toBe(0)
     expect(run.reports.map((r) => r.result)).toEqual(['PASS', 'DEGRADED', 'FAIL'])
   }, 30_000)
 
   test('credentials in a URL are used for the request but never printed or logged', async () => {
-    log = await logDir()
-    const url = services.url('/ok?api_key=k3y-value').replace('http://', 'http://probe:pa55-word@')
+    const url = suite.services
+      .url('/ok?api_key=k3y-value')
+      .replace('http://', 'http://probe:pa55-word@')
     const run = await runHealth({
       ...targetsEnv([{ name: 'auth', url }]),
-      HEALTH_LOG_FILE: log.file,
+      HEALTH_LOG_FILE: suite.log.file,
     })
     expect(run.exitCode).toBe(0)
-    const logged = await readFile(log.file, 'utf8')
+    const logged = await readFile(suite.log.file, 'utf8')
     for (const text of [run.stdout, run.stderr, logged]) {
       expect(text).not.toContain('pa55-word')
       expect(text).not.toContain('k3y-value')
     }
-    expect(run.reports[0]?.url).toBe(services.url('/ok?api_key=redacted'))
-    expect(services.seen.at(-1)?.get('authorization')).toBe(`Basic ${btoa('probe:pa55-word')}`)
+    expect(run.reports[0]?.url).toBe(suite.services.url('/ok?api_key=redacted'))
+    expect(suite.services.seen.at(-1)?.get('authorization')).toBe(
+      `Basic ${btoa('probe:pa55-word')}`,
+    )
   }, 30_000)
 
   test.each([
@@ -114,26 +114,24 @@ describe('health-check run', () => {
   ])(
     'bad configuration (%s): one line, exit 2, nothing appended',
     async (_, env, message) => {
-      log = await logDir()
-      await writeFile(log.file, 'an earlier line\n')
-      const run = await runHealth({ ...env, HEALTH_LOG_FILE: log.file })
+      await writeFile(suite.log.file, 'an earlier line\n')
+      const run = await runHealth({ ...env, HEALTH_LOG_FILE: suite.log.file })
       expect(run.exitCode).toBe(2)
       expect(run.stdout).toBe('')
       expect(run.stderr).toMatch(message)
       expect(run.stderr).toStartWith('health-check: bad configuration: ')
       expect(run.stderr.trimEnd().split('\n')).toHaveLength(1)
-      expect(await readFile(log.file, 'utf8')).toBe('an earlier line\n')
-      expect(await readdir(log.dir)).toEqual(['health_check.log'])
+      expect(await readFile(suite.log.file, 'utf8')).toBe('an earlier line\n')
+      expect(await readdir(suite.log.dir)).toEqual(['health_check.log'])
     },
     30_000,
   )
 
   test('an unwritable log: results still on stdout, the error on stderr, exit 1', async () => {
-    log = await logDir()
-    await writeFile(join(log.dir, 'not-a-directory'), '')
-    const file = join(log.dir, 'not-a-directory', 'health_check.log')
+    await writeFile(join(suite.log.dir, 'not-a-directory'), '')
+    const file = join(suite.log.dir, 'not-a-directory', 'health_check.log')
     const run = await runHealth({
-      ...targetsEnv([{ name: 'api', url: services.url('/ok') }]),
+      ...targetsEnv([{ name: 'api', url: suite.services.url('/ok') }]),
       HEALTH_LOG_FILE: file,
     })
     expect(run.exitCode).toBe(1)
@@ -143,11 +141,10 @@ describe('health-check run', () => {
   }, 30_000)
 
   test('SIGTERM ends the checks still running, logs them as interrupted and exits 1', async () => {
-    log = await logDir()
     const proc = Bun.spawn([await compiledBinary('health-check')], {
       env: {
-        ...targetsEnv([{ name: 'stalled', url: services.url('/stall') }]),
-        HEALTH_LOG_FILE: log.file,
+        ...targetsEnv([{ name: 'stalled', url: suite.services.url('/stall') }]),
+        HEALTH_LOG_FILE: suite.log.file,
       },
       stdout: 'pipe',
       stderr: 'pipe',
@@ -159,16 +156,17 @@ describe('health-check run', () => {
     expect(performance.now() - sent).toBeLessThan(1000)
     expect(code).toBe(1)
     expect(JSON.parse(stdout)).toMatchObject({ result: 'FAIL', error: 'interrupted' })
-    expect(await allLogLines(log.file)).toEqual([expect.stringContaining('error=interrupted')])
+    expect(await allLogLines(suite.log.file)).toEqual([
+      expect.stringContaining('error=interrupted'),
+    ])
   }, 30_000)
 })
 
 describe('health-check show and usage errors', () => {
   test('show with no log yet says where it looked and exits 1', async () => {
-    log = await logDir()
-    const run = await runHealth({ HEALTH_LOG_FILE: log.file }, ['show'])
+    const run = await runHealth({ HEALTH_LOG_FILE: suite.log.file }, ['show'])
     expect(run.exitCode).toBe(1)
-    expect(run.stderr).toContain(`no health log at ${log.file} yet`)
+    expect(run.stderr).toContain(`no health log at ${suite.log.file} yet`)
   }, 30_000)
 
   test.each([[['show', '--lines', 'many']], [['status']]])(

@@ -1,37 +1,37 @@
 // The log on the claim, through the compiled binary: rotation at a tiny size, `show` across the
 // rotated files, and runs started at the same moment against the same file.
-import { afterAll, afterEach, beforeAll, expect, test } from 'bun:test'
+import { expect, test } from 'bun:test'
 import { readdir, stat } from 'node:fs/promises'
-import { compiledBinary } from '../support/binaries.ts'
-import { type LoopbackServices, startLoopbackServices } from '../support/loopback-services.ts'
-import { allLogLines, LOG_LINE, linesOf, logDir, runHealth, targetsEnv } from './health-runs.ts'
+import {
+  allLogLines,
+  LOG_LINE,
+  linesOf,
+  runHealth,
+  targetsEnv,
+  withLoopbackHealth,
+} from './health-runs.ts'
 
-let services: LoopbackServices
-let log: Awaited<ReturnType<typeof logDir>>
-beforeAll(async () => {
-  services = await startLoopbackServices()
-  await compiledBinary('health-check')
-}, 120_000)
-afterAll(() => services.close())
-afterEach(() => log?.remove())
+const suite = withLoopbackHealth()
 
 const okTargets = (prefix: string, count: number) =>
-  Array.from({ length: count }, (_, i) => ({ name: `${prefix} ${i}`, url: services.url('/ok') }))
+  Array.from({ length: count }, (_, i) => ({
+    name: `${prefix} ${i}`,
+    url: suite.services.url('/ok'),
+  }))
 
 test('rotates at HEALTH_LOG_MAX_BYTES into .1 .. .KEEP; show reads across them', async () => {
-  log = await logDir()
-  const env = { HEALTH_LOG_FILE: log.file, HEALTH_LOG_MAX_BYTES: '300', HEALTH_LOG_KEEP: '2' }
+  const env = { HEALTH_LOG_FILE: suite.log.file, HEALTH_LOG_MAX_BYTES: '300', HEALTH_LOG_KEEP: '2' }
   for (const run of ['run-a', 'run-b', 'run-c', 'run-d']) {
     const result = await runHealth({ ...env, ...targetsEnv(okTargets(run, 2)) })
     expect(result.exitCode).toBe(0)
   }
-  expect((await readdir(log.dir)).sort()).toEqual([
+  expect((await readdir(suite.log.dir)).sort()).toEqual([
     'health_check.log',
     'health_check.log.1',
     'health_check.log.2',
   ])
   // Each run's two lines (about 150 bytes each) fill a file; the oldest run was dropped.
-  const files = [`${log.file}.2`, `${log.file}.1`, log.file]
+  const files = [`${suite.log.file}.2`, `${suite.log.file}.1`, suite.log.file]
   const perFile = await Promise.all(files.map(linesOf))
   expect(perFile.map((lines) => lines.map((l) => /name="(run-\w)/.exec(l)?.[1]))).toEqual([
     ['run-b', 'run-b'],
@@ -48,27 +48,30 @@ test('rotates at HEALTH_LOG_MAX_BYTES into .1 .. .KEEP; show reads across them',
 }, 60_000)
 
 test('runs started at the same moment on one file: every line intact, none lost', async () => {
-  log = await logDir()
   const runs = ['w', 'x', 'y', 'z']
   // A small size forces rotations while the runs race; KEEP is large so no line is dropped.
-  const env = { HEALTH_LOG_FILE: log.file, HEALTH_LOG_MAX_BYTES: '2000', HEALTH_LOG_KEEP: '100' }
+  const env = {
+    HEALTH_LOG_FILE: suite.log.file,
+    HEALTH_LOG_MAX_BYTES: '2000',
+    HEALTH_LOG_KEEP: '100',
+  }
   const gated = (run: string) =>
-    okTargets(`run ${run}`, 12).map((t) => ({ ...t, url: services.url('/gate?n=48') }))
+    okTargets(`run ${run}`, 12).map((t) => ({ ...t, url: suite.services.url('/gate?n=48') }))
   const results = await Promise.all(
     runs.map((run) => runHealth({ ...env, ...targetsEnv(gated(run)) })),
   )
   expect(results.map((r) => r.exitCode)).toEqual([0, 0, 0, 0])
   expect(results.map((r) => r.stderr)).toEqual(['', '', '', ''])
-  const lines = await allLogLines(log.file)
+  const lines = await allLogLines(suite.log.file)
   for (const line of lines) expect(line).toMatch(LOG_LINE)
   const names = lines.map((l) => /name="([^"]+)"/.exec(l)?.[1]).sort()
   expect(names).toEqual(
     runs.flatMap((run) => okTargets(`run ${run}`, 12).map((t) => t.name)).sort(),
   )
   // Rotation happened during the race, and never twice for one size check (the lock's job).
-  const files = await readdir(log.dir)
+  const files = await readdir(suite.log.dir)
   expect(files.length).toBeGreaterThan(2)
   for (const file of files)
-    expect((await stat(`${log.dir}/${file}`)).size).toBeLessThanOrEqual(2000)
+    expect((await stat(`${suite.log.dir}/${file}`)).size).toBeLessThanOrEqual(2000)
   expect(files.filter((f) => f.includes('.lock'))).toEqual([])
 }, 60_000)

@@ -1,10 +1,12 @@
 // Runs the compiled health-check binary and reads back what it printed and logged.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { afterAll, beforeAll, beforeEach } from 'bun:test'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CheckReport } from '../../src/health/classify.ts'
 import { compiledBinary } from '../support/binaries.ts'
+import { type LoopbackServices, startLoopbackServices } from '../support/loopback-services.ts'
 import { type RunResult, runProgram } from '../support/processes.ts'
+import { tempDir } from '../support/temp.ts'
 
 /** The documented line: timestamp, result, name, URL, status or error, latency, phrase. */
 export const LOG_LINE =
@@ -39,13 +41,48 @@ export async function runHealth(
   return { ...result, reports }
 }
 
-/** A fresh directory for one test's log files. */
-export async function logDir(): Promise<{ dir: string; file: string; remove(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'health-e2e-'))
+export interface HealthLog {
+  dir: string
+  /** `health_check.log` inside `dir`, not created yet. */
+  file: string
+}
+
+/** A fresh directory for one test's log files (removed at the end of the run). */
+export async function logDir(): Promise<HealthLog> {
+  const dir = await tempDir('health-e2e')
+  return { dir, file: join(dir, 'health_check.log') }
+}
+
+/**
+ * Call at the top of a test file: loopback services for the whole file, the binary compiled once,
+ * and a fresh log directory for every test. Read both through the getters inside tests.
+ */
+export function withLoopbackHealth(): {
+  readonly services: LoopbackServices
+  readonly log: HealthLog
+} {
+  let services: LoopbackServices | undefined
+  let log: HealthLog | undefined
+  beforeAll(async () => {
+    services = await startLoopbackServices()
+    await compiledBinary('health-check')
+  }, 120_000)
+  afterAll(() => services?.close())
+  beforeEach(async () => {
+    log = await logDir()
+  })
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined)
+      throw new Error(`${what} is only set inside a test (beforeAll/beforeEach)`)
+    return value
+  }
   return {
-    dir,
-    file: join(dir, 'health_check.log'),
-    remove: () => rm(dir, { recursive: true, force: true }),
+    get services() {
+      return ready(services, 'the loopback services')
+    },
+    get log() {
+      return ready(log, 'the health log directory')
+    },
   }
 }
 

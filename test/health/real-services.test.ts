@@ -1,11 +1,10 @@
 // The compiled health-check against the real compiled backend-api and data-api (short processing
 // delay), with the fake external log API behind the backend.
-import { afterAll, afterEach, beforeAll, expect, test } from 'bun:test'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { join } from 'node:path'
 import { compiledBinary } from '../support/binaries.ts'
 import { type RunningProgram, startProgram } from '../support/processes.ts'
+import { tempDir } from '../support/temp.ts'
 import { type FakeUpstream, startFakeUpstream } from '../support/upstream.ts'
 import { allLogLines, LOG_LINE, logDir, runHealth } from './health-runs.ts'
 
@@ -14,8 +13,6 @@ const KEY = 'health-test-integration-key'
 let upstream: FakeUpstream
 let backend: RunningProgram
 let data: RunningProgram
-let serviceLogs: string
-let log: Awaited<ReturnType<typeof logDir>>
 
 beforeAll(async () => {
   const [backendBinary, dataBinary] = await Promise.all([
@@ -23,7 +20,7 @@ beforeAll(async () => {
     compiledBinary('data-api'),
     compiledBinary('health-check'),
   ])
-  serviceLogs = await mkdtemp(join(tmpdir(), 'health-services-'))
+  const serviceLogs = await tempDir('health-services')
   upstream = await startFakeUpstream({ key: KEY })
   const common = {
     PROCESSING_DELAY_MS: String(DELAY_MS),
@@ -48,10 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([backend?.stop(), data?.stop()])
   upstream?.close()
-  await rm(serviceLogs, { recursive: true, force: true })
 })
-
-afterEach(() => log?.remove())
 
 const healthEnv = (file: string) => ({
   BACKEND_URL: backend.url,
@@ -61,7 +55,7 @@ const healthEnv = (file: string) => ({
 })
 
 test('all five default checks pass against the real services, concurrently', async () => {
-  log = await logDir()
+  const log = await logDir()
   upstream.mode('ok')
   const run = await runHealth(healthEnv(log.file))
   expect(run.stderr).toBe('')
@@ -87,7 +81,7 @@ test('all five default checks pass against the real services, concurrently', asy
 }, 60_000)
 
 test('the external API failing degrades the run but does not fail it', async () => {
-  log = await logDir()
+  const log = await logDir()
   upstream.mode('server-error')
   const run = await runHealth(healthEnv(log.file))
   expect(run.exitCode).toBe(0)
@@ -102,7 +96,7 @@ test('the external API failing degrades the run but does not fail it', async () 
 }, 60_000)
 
 test('a stopped data service fails its critical checks: exit 1', async () => {
-  log = await logDir()
+  const log = await logDir()
   await data.stop()
   const run = await runHealth(healthEnv(log.file))
   expect(run.exitCode).toBe(1)

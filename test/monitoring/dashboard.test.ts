@@ -5,25 +5,18 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DATASOURCE, dashboardPath, renderDashboard } from '../../scripts/monitoring/dashboard.ts'
 import { panels } from '../../scripts/monitoring/panels.ts'
-import { hasCommand, testWhen } from '../support/requirements.ts'
+import { tempDir } from '../support/temp.ts'
 import {
   kustomize,
   monitoringDir,
   promtool,
   readYaml,
   root,
-  scratchDir,
+  withKustomize,
+  withPromtool,
   writeRulesFile,
 } from './monitoring-files.ts'
 
-const withPromtool = testWhen(
-  hasCommand('promtool'),
-  'promtool is not installed (apt-get install prometheus)',
-)
-const withKubectl = testWhen(
-  hasCommand('kubectl'),
-  'kubectl is not installed (it embeds kustomize)',
-)
 const committed = await readFile(dashboardPath, 'utf8')
 
 interface Target {
@@ -60,7 +53,7 @@ describe('Grafana dashboard small-services', () => {
       (p.targets ?? []).map((t) => ({ record: `panel_${p.id}_${t.refId}`, expr: t.expr })),
     )
     expect(rules.length).toBe(panels.flatMap((p) => p.queries).length)
-    const file = await writeRulesFile(await scratchDir('panels'), [{ name: 'dashboard', rules }])
+    const file = await writeRulesFile(await tempDir('panels'), [{ name: 'dashboard', rules }])
     const { code, output } = await promtool(['check', 'rules', file])
     expect(output).toContain(`SUCCESS: ${rules.length} rules found`)
     expect(code).toBe(0)
@@ -156,7 +149,7 @@ describe('Grafana dashboard small-services', () => {
     }
   })
 
-  withKubectl('kustomize ships it as a ConfigMap the Grafana sidecar loads', async () => {
+  withKustomize('kustomize ships it as a ConfigMap the Grafana sidecar loads', async () => {
     const objects = await kustomize(monitoringDir)
     const map = objects.find((o) => o.kind === 'ConfigMap')
     expect(map?.metadata.name).toBe('small-services-dashboard')

@@ -3,14 +3,9 @@
 // CronJob's Job history.
 import { describe, expect } from 'bun:test'
 import { panels } from '../../scripts/monitoring/panels.ts'
-import { hasCommand, testWhen } from '../support/requirements.ts'
-import { seriesName } from './monitoring-files.ts'
+import { seriesName, withPromtool } from './monitoring-files.ts'
 import { promtoolTest } from './promtool-tests.ts'
 
-const withPromtool = testWhen(
-  hasCommand('promtool'),
-  'promtool is not installed (apt-get install prometheus)',
-)
 const ksm = {
   namespace: 'health-namespace',
   job: 'kube-state-metrics',

@@ -5,22 +5,44 @@ import {
   PrometheusRule,
   ServiceMonitor,
 } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1'
-import { environments, k8sRoot, overlayDir, withExampleKeys } from '../../scripts/k8s/render.ts'
-import { hasCommand, testWhen } from '../support/requirements.ts'
-import { kustomize, type Manifest, monitoringDir, readYaml } from './monitoring-files.ts'
+import {
+  type Environment,
+  environments,
+  k8sRoot,
+  overlayDir,
+  withExampleKeys,
+} from '../../scripts/k8s/render.ts'
+import { hasKustomize } from '../k8s/tree.ts'
+import {
+  kustomize,
+  type Manifest,
+  monitoringDir,
+  readYaml,
+  withKustomize,
+} from './monitoring-files.ts'
 
 const RELEASE = 'kind-prometheus'
-const withKubectl = testWhen(
-  hasCommand('kubectl'),
-  'kubectl is not installed (it embeds kustomize)',
-)
-const rendered = hasCommand('kubectl') ? await kustomize(monitoringDir) : []
+const rendered = hasKustomize ? await kustomize(monitoringDir) : []
 const monitors = rendered.filter((o) => o.kind === 'ServiceMonitor')
+
+// The overlays need their git-ignored env files: one copy holding the examples renders them all.
+let overlays: Promise<Map<Environment, Manifest[]>> | undefined
+async function overlay(env: Environment): Promise<Manifest[]> {
+  overlays ??= withExampleKeys(k8sRoot, async (copy) => {
+    const renders = environments.map(
+      async (e) => [e, await kustomize(overlayDir(copy, e))] as const,
+    )
+    return new Map(await Promise.all(renders))
+  })
+  const app = (await overlays).get(env)
+  if (!app) throw new Error(`the ${env} overlay was not rendered`)
+  return app
+}
 const matches = (labels: Record<string, string> = {}, wanted: Record<string, string> = {}) =>
   Object.entries(wanted).every(([k, v]) => labels[k] === v)
 
 describe('monitoring objects', () => {
-  withKubectl(
+  withKustomize(
     'kustomize renders the monitors, the rule and the dashboard into monitoring, labelled for the release',
     () => {
       expect(rendered.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
@@ -37,7 +59,7 @@ describe('monitoring objects', () => {
     },
   )
 
-  withKubectl(
+  withKustomize(
     'ServiceMonitor and PrometheusRule validate against the Prometheus Operator schema',
     () => {
       for (const o of monitors)
@@ -84,11 +106,10 @@ describe('monitoring objects', () => {
   })
 
   for (const env of environments) {
-    withKubectl(
+    withKustomize(
       `the monitors find the ${env} overlay's Services, pods and a NetworkPolicy door`,
       async () => {
-        // The overlays need their git-ignored env files: render a copy holding the examples.
-        const app = await withExampleKeys(k8sRoot, (copy) => kustomize(overlayDir(copy, env)))
+        const app = await overlay(env)
         expect(monitors.length).toBe(2)
         for (const monitor of monitors) {
           const namespaces: string[] = monitor.spec.namespaceSelector.matchNames

@@ -1,10 +1,10 @@
 // Reads the monitoring objects of k8s/monitoring/ and runs promtool on them (shared by the tests).
-import { afterAll } from 'bun:test'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parse, parseAllDocuments, stringify } from 'yaml'
 import { render } from '../../scripts/k8s/render.ts'
+import { hasKustomize, kustomizeMissing } from '../k8s/tree.ts'
+import { hasCommand, testWhen } from '../support/requirements.ts'
 
 export const root = resolve(import.meta.dir, '../..')
 export const monitoringDir = join(root, 'k8s/monitoring')
@@ -50,17 +50,11 @@ export async function ruleGroups(): Promise<RuleGroup[]> {
 export const alertRules = (groups: RuleGroup[]): Rule[] =>
   groups.flatMap((g) => g.rules).filter((r) => r.alert !== undefined)
 
-const made: string[] = []
-afterAll(async () => {
-  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })))
-})
-
-/** A fresh directory under the system temp dir, removed after the test file. */
-export async function scratchDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `${prefix}-`))
-  made.push(dir)
-  return dir
-}
+/** `test` for what needs promtool: skips with one line on a laptop without it, fails under CI. */
+export const withPromtool = testWhen(
+  hasCommand('promtool'),
+  'promtool is not installed (apt-get install prometheus)',
+)
 
 /** Writes a plain Prometheus rules file (promtool rejects the PrometheusRule manifest itself). */
 export async function writeRulesFile(dir: string, groups: RuleGroup[], name = 'rules.yaml') {
@@ -87,6 +81,9 @@ export function seriesName(name: string, labels: Record<string, string>): string
   const pairs = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`)
   return `${name}{${pairs.join(', ')}}`
 }
+
+/** `test` for what renders a kustomization: standalone kustomize or kubectl's, as render() uses. */
+export const withKustomize = testWhen(hasKustomize, kustomizeMissing)
 
 /** A kustomization rendered by the k8s area's renderer (standalone kustomize or kubectl's). */
 export const kustomize = async (dir: string): Promise<Manifest[]> =>

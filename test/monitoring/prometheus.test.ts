@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect } from 'bun:test'
 import { panels } from '../../scripts/monitoring/panels.ts'
 import { hasCommand, testWhen } from '../support/requirements.ts'
-import { ruleGroups, scratchDir, writeRulesFile } from './monitoring-files.ts'
+import { tempDir } from '../support/temp.ts'
+import { ruleGroups, writeRulesFile } from './monitoring-files.ts'
 import { eventually, type Prometheus, type Sample, startPrometheus } from './prometheus-server.ts'
 import { startServices, wave } from './services-under-test.ts'
 
@@ -17,7 +18,7 @@ let running: Awaited<ReturnType<typeof startServices>>
 
 if (available) {
   beforeAll(async () => {
-    const dir = await scratchDir('prometheus-e2e')
+    const dir = await tempDir('prometheus-e2e')
     running = await startServices(dir)
     const { services, targets } = running
     prometheus = await startPrometheus(dir, targets, await writeRulesFile(dir, await ruleGroups()))

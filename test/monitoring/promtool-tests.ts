@@ -2,17 +2,11 @@
 // k8s/monitoring/prometheusrule.yaml.
 import { join } from 'node:path'
 import { stringify } from 'yaml'
+import { tempDir } from '../support/temp.ts'
 import { appAlertScenarios } from './app-alert-scenarios.ts'
 import { clusterAlertScenarios } from './cluster-alert-scenarios.ts'
 import { healthAlertScenarios } from './health-alert-scenarios.ts'
-import {
-  alertRules,
-  promtool,
-  type Rule,
-  ruleGroups,
-  scratchDir,
-  writeRulesFile,
-} from './monitoring-files.ts'
+import { alertRules, promtool, type Rule, ruleGroups, writeRulesFile } from './monitoring-files.ts'
 import type { AlertScenario } from './scenario-series.ts'
 
 export const alertScenarios: AlertScenario[] = [
@@ -64,7 +58,7 @@ export function unitTest(scenario: AlertScenario) {
 }
 
 export async function promtoolTest(tests: object[]): Promise<{ code: number; output: string }> {
-  const dir = await scratchDir('rules-test')
+  const dir = await tempDir('rules-test')
   await writeRulesFile(dir, groups)
   await Bun.write(
     join(dir, 'tests.yaml'),

@@ -4,10 +4,11 @@
 // with the real tools installed.
 import { describe, expect } from 'bun:test'
 import { existsSync } from 'node:fs'
-import { chmod, readFile, symlink, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fakeBin } from '../cluster/fake-tools.ts'
 import { hasCommand, testWhen } from '../support/requirements.ts'
-import { root, scratchDir } from './monitoring-files.ts'
+import { root } from './monitoring-files.ts'
 
 const withJust = testWhen(
   hasCommand('just') && hasCommand('bash'),
@@ -19,53 +20,39 @@ const LATEST = '1.4.0'
 
 // Shell builtins only: the PATH has nothing else. The fake keeps each release's chart in a file
 // named after the release, as `helm list -o json` reports it.
-const fakeHelm = (log: string, state: string) => `#!/bin/sh
-echo "helm $*" >> "${log}"
-case "$1" in
+const fakeHelm = `case "$1" in
   list)
     name=\${5#^}; name=\${name%\\$}
-    if [ -f "${state}/$name" ]; then
-      read -r chart < "${state}/$name"
+    if [ -f "$fake_dir/release-$name" ]; then
+      read -r chart < "$fake_dir/release-$name"
       printf '[{"name":"%s","namespace":"%s","status":"deployed","chart":"%s"}]\\n' "$name" "$3" "$chart"
     else echo '[]'; fi ;;
   upgrade)
     name=$3; chart=\${4#*/}; version=${LATEST}; shift 4
     while [ $# -gt 0 ]; do [ "$1" = --version ] && version=$2; shift; done
-    echo "$chart-$version" > "${state}/$name" ;;
+    echo "$chart-$version" > "$fake_dir/release-$name" ;;
 esac
-exit 0
-`
-const fakeKubectl = (log: string, clusterExit: number) =>
-  `#!/bin/sh\necho "kubectl $*" >> "${log}"\n[ "$1" = cluster-info ] && exit ${clusterExit}\nexit 0\n`
+exit 0`
+const fakeKubectl = (clusterExit: number) =>
+  `[ "$1" = cluster-info ] && exit ${clusterExit}\nexit 0`
 
 interface Fakes {
   bin: string
-  log: string
+  calls(): Promise<string[]>
   /** Pretends a release already runs this chart (e.g. `kube-prometheus-stack-1.4.0`). */
   installed(release: string, chart: string): Promise<void>
 }
 
 /** A PATH directory with bash, node and the chosen stand-ins; `kubectl cluster-info` exits `clusterExit`. */
 async function fakeTools(tools: ('helm' | 'kubectl')[], clusterExit = 0): Promise<Fakes> {
-  const bin = await scratchDir('fake-tools')
-  const state = await scratchDir('fake-helm-releases')
-  const log = join(bin, 'calls.log')
-  // bash runs the recipe; node runs just's launcher when just comes from npm (rust-just).
-  for (const tool of ['bash', 'node']) {
-    const real = Bun.which(tool)
-    if (real) await symlink(real, join(bin, tool))
-  }
-  for (const tool of tools) {
-    await writeFile(
-      join(bin, tool),
-      tool === 'helm' ? fakeHelm(log, state) : fakeKubectl(log, clusterExit),
-    )
-    await chmod(join(bin, tool), 0o755)
-  }
+  const bodies: Record<string, string> = {}
+  for (const tool of tools) bodies[tool] = tool === 'helm' ? fakeHelm : fakeKubectl(clusterExit)
+  // node runs just's launcher when just comes from npm (rust-just); bash is always there.
+  const fakes = await fakeBin(bodies, hasCommand('node') ? ['node'] : [])
   return {
-    bin,
-    log,
-    installed: (release, chart) => writeFile(join(state, release), `${chart}\n`),
+    bin: fakes.barePath,
+    calls: fakes.calls,
+    installed: (release, chart) => writeFile(join(fakes.dir, `release-${release}`), `${chart}\n`),
   }
 }
 
@@ -84,14 +71,11 @@ async function justMonitoring(bin: string, env: Record<string, string> = {}) {
   return { code, stdout, stderr }
 }
 
-const calls = async (log: string) =>
-  existsSync(log) ? (await readFile(log, 'utf8')).trim().split('\n') : []
-
 describe('just monitoring', () => {
   withJust(
     'installs both charts with upgrade --install, waits for the CRDs, then applies k8s/monitoring; twice alike',
     async () => {
-      const { bin, log } = await fakeTools(['helm', 'kubectl'])
+      const { bin, calls } = await fakeTools(['helm', 'kubectl'])
       const first = await justMonitoring(bin)
       expect(first.stderr).not.toContain('error')
       expect(first.code).toBe(0)
@@ -99,12 +83,12 @@ describe('just monitoring', () => {
         `release kind-prometheus runs chart kube-prometheus-stack ${LATEST}\n`,
       )
       expect(first.stdout).toContain(`release metrics-server runs chart metrics-server ${LATEST}\n`)
-      const once = await calls(log)
+      const once = await calls()
       const second = await justMonitoring(bin)
       expect(second.code).toBe(0)
       expect(second.stdout).toContain(`kube-prometheus-stack ${LATEST} (was ${LATEST})`)
       expect(second.stderr).not.toContain('WARNING')
-      expect(await calls(log)).toEqual([...once, ...once])
+      expect(await calls()).toEqual([...once, ...once])
 
       const index = (pattern: RegExp) => once.findIndex((line) => pattern.test(line))
       const stack = index(
@@ -147,7 +131,7 @@ describe('just monitoring', () => {
         METRICS_SERVER_CHART_VERSION: '1.5.0',
       })
       expect(code).toBe(0)
-      expect(await calls(fakes.log)).toContainEqual(
+      expect(await fakes.calls()).toContainEqual(
         expect.stringMatching(/^helm upgrade --install kind-prometheus \S+ --version 2\.0\.0 /),
       )
       expect(stdout).toContain(`kube-prometheus-stack 2.0.0 (was ${LATEST})`)
@@ -162,19 +146,19 @@ describe('just monitoring', () => {
   )
 
   withJust('without a reachable cluster it stops before helm and says what to do', async () => {
-    const { bin, log } = await fakeTools(['helm', 'kubectl'], 1)
+    const { bin, calls } = await fakeTools(['helm', 'kubectl'], 1)
     const { code, stderr } = await justMonitoring(bin)
     expect(code).not.toBe(0)
     expect(stderr).toContain('just cluster')
-    expect((await calls(log)).filter((line) => line.startsWith('helm'))).toEqual([])
+    expect((await calls()).filter((line) => line.startsWith('helm'))).toEqual([])
   })
 
   withJust('without helm it says how to install it', async () => {
-    const { bin, log } = await fakeTools(['kubectl'])
+    const { bin, calls } = await fakeTools(['kubectl'])
     const { code, stderr } = await justMonitoring(bin)
     expect(code).not.toBe(0)
     expect(stderr).toContain('helm is not installed')
     expect(stderr).toContain('https://helm.sh')
-    expect(await calls(log)).toEqual([])
+    expect(await calls()).toEqual([])
   })
 })

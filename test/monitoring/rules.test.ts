@@ -1,17 +1,13 @@
 // The PrometheusRule, checked by promtool: syntax (`check rules`) and behaviour (`test rules`
 // with the synthetic series of *-alert-scenarios.ts).
 import { describe, expect, test } from 'bun:test'
-import { hasCommand, testWhen } from '../support/requirements.ts'
-import { promtool, scratchDir, seriesName, writeRulesFile } from './monitoring-files.ts'
+import { tempDir } from '../support/temp.ts'
+import { promtool, seriesName, withPromtool, writeRulesFile } from './monitoring-files.ts'
 import { alertScenarios, alerts, groups, promtoolTest, unitTest } from './promtool-tests.ts'
 
-const withPromtool = testWhen(
-  hasCommand('promtool'),
-  'promtool is not installed (apt-get install prometheus)',
-)
 describe('PrometheusRule small-services', () => {
   withPromtool('promtool check rules accepts the extracted groups', async () => {
-    const dir = await scratchDir('rules-check')
+    const dir = await tempDir('rules-check')
     const file = await writeRulesFile(dir, groups)
     const { code, output } = await promtool(['check', 'rules', file])
     expect(output).toContain(`SUCCESS: ${groups.flatMap((g) => g.rules).length} rules found`)
@@ -19,7 +15,7 @@ describe('PrometheusRule small-services', () => {
   })
 
   withPromtool('promtool rejects a broken expression (the check can fail)', async () => {
-    const dir = await scratchDir('rules-broken')
+    const dir = await tempDir('rules-broken')
     const file = await writeRulesFile(dir, [
       { name: 'broken', rules: [{ alert: 'X', expr: 'sum by (app (up)' }] },
     ])

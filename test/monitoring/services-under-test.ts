@@ -32,30 +32,32 @@ export async function startServices(dir: string) {
     compiledBinary('backend-api'),
     compiledBinary('data-api'),
   ])
-  const ok = await startFakeUpstream({ key: KEY })
-  const failing = await startFakeUpstream({ key: KEY })
+  const [ok, failing] = await Promise.all([
+    startFakeUpstream({ key: KEY }),
+    startFakeUpstream({ key: KEY }),
+  ])
   failing.mode('server-error')
   const common = { PROCESSING_DELAY_MS: '10', SHUTDOWN_DRAIN_MS: '0', LOG_LEVEL: 'warn' }
-  const backend = await startProgram(backendBinary, {
-    env: {
-      ...common,
-      PROCESSING_DELAY_MS: SLOW_MS,
-      LOG_DIR: join(dir, 'backend-logs'),
-      EXTERNAL_API_URL_DEVELOPMENT: ok.url,
-      EXTERNAL_INTEGRATION_KEY_DEVELOPMENT: KEY,
-      EXTERNAL_API_URL_STAGING: failing.url,
-      EXTERNAL_INTEGRATION_KEY_STAGING: KEY,
-      EXTERNAL_API_RETRIES: '0',
-    },
-  })
   const startData = (name: string) =>
     startProgram(dataBinary, { env: { ...common, LOG_DIR: join(dir, `${name}-logs`) } })
-  const services: Services = {
-    backend,
-    dataA: await startData('dataA'),
-    dataB: await startData('dataB'),
-    dataC: await startData('dataC'),
-  }
+  const [backend, dataA, dataB, dataC] = await Promise.all([
+    startProgram(backendBinary, {
+      env: {
+        ...common,
+        PROCESSING_DELAY_MS: SLOW_MS,
+        LOG_DIR: join(dir, 'backend-logs'),
+        EXTERNAL_API_URL_DEVELOPMENT: ok.url,
+        EXTERNAL_INTEGRATION_KEY_DEVELOPMENT: KEY,
+        EXTERNAL_API_URL_STAGING: failing.url,
+        EXTERNAL_INTEGRATION_KEY_STAGING: KEY,
+        EXTERNAL_API_RETRIES: '0',
+      },
+    }),
+    startData('dataA'),
+    startData('dataB'),
+    startData('dataC'),
+  ])
+  const services: Services = { backend, dataA, dataB, dataC }
   // dataB's log volume breaks: its LOG_DIR becomes a plain file.
   await rm(join(dir, 'dataB-logs'), { recursive: true, force: true })
   await writeFile(join(dir, 'dataB-logs'), '')

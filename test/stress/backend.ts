@@ -1,8 +1,5 @@
 // What every stress test needs: the compiled backend on a free port with its own log directory,
 // and the size of the run (the fast subset in `bun test`, the full one with STRESS_FULL=1).
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { compiledBinary } from '../support/binaries.ts'
 import { type RunningProgram, startProgram } from '../support/processes.ts'
 
@@ -12,11 +9,6 @@ export const full = process.env.STRESS_FULL === '1'
 export const size = (fast: number, complete: number) => (full ? complete : fast)
 
 export type Backend = RunningProgram & { logDir: string }
-
-export async function tempDir(label: string): Promise<{ path: string; remove(): Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), `stress-${label}-`))
-  return { path, remove: () => rm(path, { recursive: true, force: true }) }
-}
 
 export async function startBackend(logDir: string, env: Record<string, string> = {}) {
   const binary = await compiledBinary('backend-api')

@@ -1,15 +1,13 @@
 // kill -9 at random moments under load, again and again on the same log directory: a crash may
 // lose requests that were not answered yet, but never a file for a 200 the client received, and
 // never shows a partial or temp file as a log entry.
-import { afterAll, expect, test } from 'bun:test'
+import { expect, test } from 'bun:test'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runBurst } from '../../bench/load/burst.ts'
 import { countLogFiles, isComplete, isTempName } from '../../bench/load/files.ts'
-import { fileOf, size, startBackend, tempDir } from './backend.ts'
-
-const dirs: Awaited<ReturnType<typeof tempDir>>[] = []
-afterAll(() => Promise.all(dirs.map((d) => d.remove())))
+import { tempDir } from '../support/temp.ts'
+import { fileOf, size, startBackend } from './backend.ts'
 
 const ROUNDS = size(3, 10)
 const WAVES = 5
@@ -18,13 +16,12 @@ const PER_WAVE = 100
 const between = (low: number, high: number) => low + Math.floor(Math.random() * (high - low))
 
 test(`kill -9 during load, ${ROUNDS} times: every 200 has its complete file, no partial entries`, async () => {
-  const dir = await tempDir('crash')
-  dirs.push(dir)
+  const dir = await tempDir('stress-crash')
   const received: string[] = []
   let interrupted = 0
   for (let round = 0; round < ROUNDS; round++) {
     const delayMs = between(100, 300)
-    const backend = await startBackend(dir.path, { PROCESSING_DELAY_MS: String(delayMs) })
+    const backend = await startBackend(dir, { PROCESSING_DELAY_MS: String(delayMs) })
     // staggered waves, so that at any kill moment some requests are done, some writing, some waiting
     const waves = Array.from({ length: WAVES }, (_, i) =>
       Bun.sleep(i * 80).then(() =>
@@ -45,12 +42,12 @@ test(`kill -9 during load, ${ROUNDS} times: every 200 has its complete file, no 
   expect(interrupted).toBeGreaterThan(0)
 
   for (const file of received) {
-    expect(isComplete(await readFile(join(dir.path, file), 'utf8'))).toBe(true)
+    expect(isComplete(await readFile(join(dir, file), 'utf8'))).toBe(true)
   }
-  const onDisk = await countLogFiles(dir.path)
+  const onDisk = await countLogFiles(dir)
   expect(onDisk.complete).toBe(onDisk.files)
 
-  const survivor = await startBackend(dir.path)
+  const survivor = await startBackend(dir)
   const listed = (await (await fetch(`${survivor.url}/logs?limit=500`)).json()) as unknown
   const entries = entriesOf(listed)
   expect(entries.length).toBe(Math.min(500, onDisk.files))

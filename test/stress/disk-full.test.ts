@@ -4,14 +4,15 @@ import { afterAll, expect } from 'bun:test'
 import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { countLogFiles } from '../../bench/load/files.ts'
+import { eventually } from '../monitoring/prometheus-server.ts'
 import { hasCommand, isRoot, testWhen } from '../support/requirements.ts'
-import { startBackend, tempDir } from './backend.ts'
+import { tempDir } from '../support/temp.ts'
+import { startBackend } from './backend.ts'
 
-const dirs: Awaited<ReturnType<typeof tempDir>>[] = []
 const mounted: string[] = []
-afterAll(async () => {
+// tempDir removes the directory at the end of the run; the mount must be gone before that.
+afterAll(() => {
   for (const path of mounted) Bun.spawnSync(['umount', '-l', path])
-  await Promise.all(dirs.map((d) => d.remove()))
 })
 
 function mountTmpfs(path: string, bytes: number): void {
@@ -25,28 +26,21 @@ function mountTmpfs(path: string, bytes: number): void {
 }
 
 /** Polls `url` until it answers `status` (recovery is by the service's own re-probing). */
-async function until(url: string, status: number, withinMs: number): Promise<void> {
-  const deadline = Date.now() + withinMs
-  for (;;) {
+const until = (url: string, status: number, withinMs: number) =>
+  eventually(async () => {
     const response = await fetch(url)
     await response.arrayBuffer()
-    if (response.status === status || Date.now() > deadline) {
-      expect({ url, status: response.status }).toEqual({ url, status })
-      return
-    }
-    await Bun.sleep(100)
-  }
-}
+    expect({ url, status: response.status }).toEqual({ url, status })
+  }, withinMs)
 
 const canMount = isRoot() && hasCommand('mount')
 
 testWhen(canMount, 'the disk-full test mounts a tmpfs and needs root (run as root or CI=true)')(
   'LOG_DIR on a full tmpfs -> 503 JSON, /readyz 503, no partial files, recovery after freeing space',
   async () => {
-    const dir = await tempDir('disk-full')
-    dirs.push(dir)
-    mountTmpfs(dir.path, 64 * 1024)
-    const backend = await startBackend(dir.path, { PROCESSING_DELAY_MS: '0' })
+    const dir = await tempDir('stress-disk-full')
+    mountTmpfs(dir, 64 * 1024)
+    const backend = await startBackend(dir, { PROCESSING_DELAY_MS: '0' })
 
     let refused: Response | null = null
     for (let i = 0; i < 200 && !refused; i++) {
@@ -65,12 +59,12 @@ testWhen(canMount, 'the disk-full test mounts a tmpfs and needs root (run as roo
     await Bun.sleep(3500)
     expect((await fetch(`${backend.url}/readyz`)).status).toBe(503)
 
-    const onDisk = await countLogFiles(dir.path)
+    const onDisk = await countLogFiles(dir)
     expect(onDisk.temp).toBe(0)
     expect(onDisk.complete).toBe(onDisk.files)
 
-    const files = (await readdir(dir.path)).sort()
-    await Promise.all(files.slice(0, files.length / 2).map((f) => rm(join(dir.path, f))))
+    const files = (await readdir(dir)).sort()
+    await Promise.all(files.slice(0, files.length / 2).map((f) => rm(join(dir, f))))
     await until(`${backend.url}/`, 200, 5000)
     await until(`${backend.url}/readyz`, 200, 5000)
     expect(await backend.stop()).toBe(0)

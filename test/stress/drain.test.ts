@@ -1,12 +1,10 @@
 // SIGTERM with hundreds of requests in flight: readiness turns 503 at once, every request that was
 // accepted still gets its 200 and its file, and the process exits 0 before the hard deadline.
-import { afterAll, expect, test } from 'bun:test'
+import { expect, test } from 'bun:test'
 import { runBurst } from '../../bench/load/burst.ts'
 import { countLogFiles } from '../../bench/load/files.ts'
-import { fileOf, startBackend, tempDir } from './backend.ts'
-
-const dirs: Awaited<ReturnType<typeof tempDir>>[] = []
-afterAll(() => Promise.all(dirs.map((d) => d.remove())))
+import { tempDir } from '../support/temp.ts'
+import { fileOf, startBackend } from './backend.ts'
 
 const IN_FLIGHT = 500
 const DELAY_MS = 3000
@@ -15,9 +13,8 @@ const DRAIN_MS = 1000
 const EXIT_WITHIN_MS = DELAY_MS + DRAIN_MS + 5000
 
 test(`SIGTERM with ${IN_FLIGHT} requests in flight -> all 200, /readyz 503 while draining, exit 0`, async () => {
-  const dir = await tempDir('drain')
-  dirs.push(dir)
-  const backend = await startBackend(dir.path, {
+  const dir = await tempDir('stress-drain')
+  const backend = await startBackend(dir, {
     PROCESSING_DELAY_MS: String(DELAY_MS),
     SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
   })
@@ -41,7 +38,7 @@ test(`SIGTERM with ${IN_FLIGHT} requests in flight -> all 200, /readyz 503 while
   expect(performance.now() - signalledAt).toBeLessThan(EXIT_WITHIN_MS)
   expect(code).toBe(0)
 
-  const onDisk = await countLogFiles(dir.path)
+  const onDisk = await countLogFiles(dir)
   expect(onDisk.files).toBe(IN_FLIGHT)
   expect(onDisk.complete).toBe(IN_FLIGHT)
   expect(new Set(result.bodies.map(fileOf))).toEqual(new Set(onDisk.names))

@@ -2,8 +2,9 @@
 // values, repeated keys), methods and headers. Never a 5xx, never a crash, every error JSON.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import fc from 'fast-check'
+import { tempDir } from '../support/temp.ts'
 import { type FakeUpstream, startFakeUpstream } from '../support/upstream.ts'
-import { type Backend, size, startBackend, tempDir } from './backend.ts'
+import { type Backend, size, startBackend } from './backend.ts'
 
 const RUNS = size(2000, 10_000)
 const KEY = 'fuzz-integration-key-0123456789'
@@ -16,7 +17,13 @@ const ROUTES = [
   '/version',
   '/swagger',
   '/swagger/json',
-].concat(['/download_external_logs', '/records', '/logs/', '/../etc/passwd', '/%2e%2e/', '//'])
+  '/download_external_logs',
+  '/records',
+  '/logs/',
+  '/../etc/passwd',
+  '/%2e%2e/',
+  '//',
+]
 /**
  * Methods Bun's HTTP layer parses. Left out on purpose: TRACE (Bun's fetch drops the response
  * body, so the client could not judge it) and unknown tokens such as FOO (Bun's server closes the
@@ -26,10 +33,9 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PU
 
 let backend: Backend
 let upstream: FakeUpstream
-let dir: Awaited<ReturnType<typeof tempDir>>
 
 beforeAll(async () => {
-  dir = await tempDir('fuzz')
+  const dir = await tempDir('stress-fuzz')
   upstream = await startFakeUpstream({ key: KEY })
   // every env has a key and a reachable upstream, so no documented 5xx is expected anywhere
   const env: Record<string, string> = { PROCESSING_DELAY_MS: '1' }
@@ -37,13 +43,10 @@ beforeAll(async () => {
     env[`EXTERNAL_API_URL_${name}`] = upstream.url
     env[`EXTERNAL_INTEGRATION_KEY_${name}`] = KEY
   }
-  backend = await startBackend(dir.path, env)
+  backend = await startBackend(dir, env)
 })
 
-afterAll(async () => {
-  upstream?.close()
-  await dir?.remove()
-})
+afterAll(() => upstream?.close())
 
 const text = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 30 }),
