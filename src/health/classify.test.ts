@@ -6,6 +6,7 @@ const outcome = (part: Partial<CheckOutcome>, critical = true): CheckOutcome => 
   target: { name: 'Backend API', url: 'http://u:pw@backend/', critical, expect: [200] },
   startedAt: new Date('2026-01-02T03:04:05.678Z'),
   latencyMs: 12,
+  attempts: 1,
   ...part,
 })
 

@@ -42,7 +42,10 @@ const said = (text: string) => (text.length > 120 ? `${text.slice(0, 117)}...` :
 
 function judge(outcome: CheckOutcome, timeoutMs: number): { result: Verdict; detail?: string } {
   const { target, status, error, serviceError } = outcome
-  if (status === undefined) return { result: 'FAIL', detail: noAnswer(error, timeoutMs) }
+  if (status === undefined) {
+    const tries = outcome.attempts > 1 ? ` (${outcome.attempts} attempts)` : ''
+    return { result: 'FAIL', detail: `${noAnswer(error, timeoutMs)}${tries}` }
+  }
   if (target.expect.includes(status)) return { result: 'PASS' }
   const expected = `expected ${target.expect.join(' or ')}`
   if (serviceError === undefined) {

@@ -3,7 +3,8 @@ import {
   type LoopbackServices,
   startLoopbackServices,
 } from '../../test/support/loopback-services.ts'
-import { runChecks } from './run-checks.ts'
+import { freePort } from '../../test/support/processes.ts'
+import { CONNECT_GRACE_MS, runChecks } from './run-checks.ts'
 import type { Target } from './targets.ts'
 
 let services: LoopbackServices
@@ -31,7 +32,7 @@ describe('runChecks', () => {
         target('redirect', services.url('/redirect')),
         target('refused', services.refusedUrl),
       ],
-      { timeoutMs: 2000 },
+      { timeoutMs: 1000 },
     )
     expect(outcomes.map((o) => [o.target.name, o.status, o.serviceError, o.error])).toEqual([
       ['ok', 200, undefined, undefined],
@@ -62,6 +63,30 @@ describe('runChecks', () => {
     expect(outcomes[3]?.latencyMs).toBeGreaterThanOrEqual(690)
     // Sequential would be 3 x 400 + 2 x 700 ms; concurrent is about the slowest deadline.
     expect(took).toBeLessThan(1200)
+  })
+
+  test('a check that cannot connect yet is tried again until the service listens', async () => {
+    const port = await freePort()
+    let server: ReturnType<typeof Bun.serve> | undefined
+    setTimeout(() => {
+      server = Bun.serve({ hostname: '127.0.0.1', port, fetch: () => new Response('ok') })
+    }, 400)
+    try {
+      const [outcome] = await runChecks([target('late', `http://127.0.0.1:${port}/`)], {
+        timeoutMs: 5000,
+      })
+      expect(outcome?.status).toBe(200)
+      expect(outcome?.attempts).toBeGreaterThan(1)
+    } finally {
+      server?.stop(true)
+    }
+  })
+
+  test('connection retries stop at the grace period or the deadline, whichever is first', async () => {
+    const [outcome] = await runChecks([target('refused', services.refusedUrl)], { timeoutMs: 800 })
+    expect(outcome?.error).toBe('ECONNREFUSED')
+    expect(outcome?.attempts).toBeGreaterThan(2)
+    expect(outcome?.latencyMs).toBeLessThan(Math.min(CONNECT_GRACE_MS, 800) + 100)
   })
 
   test('an outside abort (SIGTERM) ends running checks as interrupted, not timeout', async () => {

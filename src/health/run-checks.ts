@@ -14,6 +14,8 @@ export interface CheckOutcome {
   serviceError?: string
   /** Why no answer arrived in time: `timeout`, `interrupted`, or the network error code. */
   error?: string
+  /** Connection attempts made (more than 1 when the first could not connect; see CONNECT_GRACE_MS). */
+  attempts: number
 }
 
 export interface RunOptions {
@@ -21,6 +23,17 @@ export interface RunOptions {
   /** Aborts every check still running (SIGTERM from the Job controller). */
   signal?: AbortSignal
 }
+
+/**
+ * Errors that mean the request never reached the service, so trying again cannot repeat any work
+ * (`/` writes a log file). A Job's pod is started before the network plugin has programmed the
+ * NetworkPolicy rules that admit it: seen on the e2e cluster (kube-router) as ECONNREFUSED from
+ * both services for the first second of the pod's life, failing every run. Such checks are tried
+ * again, for at most CONNECT_GRACE_MS after the check started and within its deadline.
+ */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND'])
+export const CONNECT_GRACE_MS = 5000
+const FIRST_BACKOFF_MS = 100
 
 /** Enough for an error JSON; a larger body is drained no further. */
 const BODY_LIMIT = 64 * 1024
@@ -53,25 +66,34 @@ async function check(target: Target, options: RunOptions): Promise<CheckOutcome>
   const deadline = AbortSignal.timeout(options.timeoutMs)
   const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline
   const elapsed = () => Math.round(performance.now() - started)
-  try {
-    const response = await fetch(target.url, {
-      signal,
-      redirect: 'manual',
-      headers: { 'user-agent': userAgent, accept: 'application/json, */*' },
-    })
-    // The body counts against the same deadline: a service that stalls mid-answer is not healthy.
-    const body = await readCappedBody(response.body, BODY_LIMIT)
-    const { status } = response
-    return {
-      target,
-      startedAt,
-      latencyMs: elapsed(),
-      status,
-      serviceError: serviceErrorOf(response, body),
+  const graceEnds = Math.min(CONNECT_GRACE_MS, options.timeoutMs)
+  for (let attempts = 1; ; attempts++) {
+    try {
+      const response = await fetch(target.url, {
+        signal,
+        redirect: 'manual',
+        headers: { 'user-agent': userAgent, accept: 'application/json, */*' },
+      })
+      // The body counts against the same deadline: a service that stalls mid-answer is not healthy.
+      const body = await readCappedBody(response.body, BODY_LIMIT)
+      const { status } = response
+      return {
+        target,
+        startedAt,
+        latencyMs: elapsed(),
+        status,
+        serviceError: serviceErrorOf(response, body),
+        attempts,
+      }
+    } catch (error) {
+      const interrupted = options.signal?.aborted === true && !deadline.aborted
+      const name = errorName(error, interrupted)
+      const backoff = FIRST_BACKOFF_MS * 2 ** (attempts - 1)
+      if (!NOT_CONNECTED.has(name) || elapsed() + backoff >= graceEnds || signal.aborted) {
+        return { target, startedAt, latencyMs: elapsed(), error: name, attempts }
+      }
+      await Bun.sleep(backoff)
     }
-  } catch (error) {
-    const interrupted = options.signal?.aborted === true && !deadline.aborted
-    return { target, startedAt, latencyMs: elapsed(), error: errorName(error, interrupted) }
   }
 }
 
