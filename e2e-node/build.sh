@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# `build.sh`: everything the e2e node runs, built or fetched into the cache (lib.sh's cache_dir)
+# and reused while its inputs are unchanged: the Go tools pinned under tools/ (Kubernetes, etcd,
+# CoreDNS, kube-router, metrics-server, local-path-provisioner) and pause/, containerd from Debian
+# trixie, busybox from bookworm, and the node's images in docker. Prints how long each part took.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+
+command -v go >/dev/null || die "go is not installed; next: install Go 1.24 or newer (https://go.dev/dl/)"
+docker info >/dev/null 2>&1 ||
+  die "no docker engine answers; next: start it (on CI: dockerd --bridge=none --iptables=false &)"
+
+timed() {
+  local started=$SECONDS
+  "$@"
+  say "${*:1:2}: $((SECONDS - started))s"
+}
+
+# The binaries of one tool module (its go.mod's `tool` lines), unless built from the same inputs.
+go_tool() {
+  local name=$1 out module=$e2e_dir/tools/$1
+  [ "$name" = pause ] && module=$e2e_dir/pause
+  out=$(bin_dir "$name")
+  [ -f "$out/.done" ] && return 0
+  say "building $name (cold builds take minutes: Kubernetes about 5 on 2 cores)"
+  rm -rf "$out" && mkdir -p "$out"
+  local target=tool
+  [ "$name" = pause ] && target=.
+  (cd "$module" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -ldflags "$(ldflags "$name")" -o "$out/" "$target")
+  # etcd's main package is go.etcd.io/etcd/server/v3: go names its binary after "server".
+  [ -f "$out/server" ] && mv "$out/server" "$out/etcd"
+  touch "$out/.done"
+  # Older builds of the same tool are never used again.
+  find "$cache_dir/bin" -maxdepth 1 -name "$name-*" ! -path "$out" -exec rm -rf {} +
+}
+
+# A Debian package's files under DIR: `deb PACKAGE=VERSION SUITE DIR`, through a private apt
+# configuration (the machine's sources and state stay as they are).
+deb() {
+  local package=$1 suite=$2 dir=$3 apt
+  [ -f "$dir/.done" ] && return 0
+  apt=$cache_dir/apt-$suite
+  mkdir -p "$apt/lists/partial" "$apt/archives" "$dir.tmp"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $debian_mirror $suite main" >"$apt/sources.list"
+  local -a options=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt" -o APT::Sandbox::User=root)
+  apt-get "${options[@]}" update -qq >/dev/null ||
+    die "apt-get update for $suite from $debian_mirror failed; next: check that the mirror is reachable"
+  (cd "$apt/archives" && apt-get "${options[@]}" download -qq "$package" >/dev/null) ||
+    die "apt-get download $package ($suite) failed: the version may have left the mirror; next: pick the current one (apt-cache policy) in e2e-node/lib.sh"
+  local file=${package%%=*}_${package#*=}
+  file=$apt/archives/${file/:/%3a}_amd64.deb
+  dpkg -x "$file" "$dir.tmp"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  touch "$dir/.done"
+}
+
+# The node's images, from images/Dockerfile with the binaries as the build context.
+images() {
+  local context target image
+  context=$(mktemp -d)
+  cp "$(bin_dir pause)/pause" "$(bin_dir coredns)/coredns" "$(bin_dir metrics-server)/metrics-server" \
+    "$(bin_dir local-path-provisioner)/local-path-provisioner" "$(busybox_dir)/bin/busybox" "$context/"
+  cp "$e2e_dir/images/Dockerfile" "$context/"
+  for image in "${node_images[@]}"; do
+    docker image inspect "$image" >/dev/null 2>&1 && continue
+    target=${image#"$image_prefix"/}
+    target=${target%%:*}
+    DOCKER_BUILDKIT=0 docker build -q --target "$target" -t "$image" "$context" >/dev/null 2>&1 ||
+      die "docker build of $image failed; next: DOCKER_BUILDKIT=0 docker build --target $target e2e-node/images shows why"
+    say "built image $image"
+  done
+  rm -rf "$context"
+}
+
+started=$SECONDS
+for tool in kubernetes coredns kube-router metrics-server local-path-provisioner pause; do
+  timed go_tool "$tool"
+done
+timed deb "$containerd_deb" "$containerd_suite" "$(containerd_dir)"
+timed deb "$busybox_deb" bookworm "$(busybox_dir)"
+timed images
+say "build ready in $((SECONDS - started))s (cache: $cache_dir)"

@@ -1,0 +1,3 @@
+module small-services/e2e-node/pause
+
+go 1.24.0
