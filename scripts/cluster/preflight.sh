@@ -126,7 +126,10 @@ fi
 if [ $# -gt 0 ] && [ "${PREFLIGHT_PASSED:-}" = 1 ]; then
   exit 0
 fi
-[ $# -eq 0 ] && set -- docker kind kubectl helm bun
+# The e2e node (CLUSTER_PROVIDER=e2e-node, scripts/cluster/provider.sh) needs neither kind nor helm.
+if [ $# -eq 0 ]; then
+  if [ "${CLUSTER_PROVIDER:-kind}" = e2e-node ]; then set -- docker kubectl bun; else set -- docker kind kubectl helm bun; fi
+fi
 for what in "$@"; do
   if [ "$what" != cluster ] && ! tool_spec "$what"; then
     echo "preflight: unknown check '$what'; next: use docker, kind, kubectl, helm, bun or cluster" >&2

@@ -14,11 +14,13 @@ if [ $# -lt 2 ]; then
 fi
 key=$1
 shift
+# The cluster the recipes run on (scripts/cluster/provider.sh), named in the messages.
+cluster=$("$(dirname "$0")/provider.sh" name 2>/dev/null) || cluster='the cluster'
 
 long=no
 case $key in
   cluster)
-    label='create the kind cluster dev-cluster' long=yes
+    label="create $cluster" long=yes
     next='read the kind error above; "port is already allocated" means another program holds 30000, 31000, 32000 or 32001 (README, Troubleshooting); `just down` then `just up` starts clean' ;;
   context)
     label='select the kubectl context'
@@ -30,7 +32,7 @@ case $key in
     label='build the images' long=yes
     next='fix the build error above, then run `just images` (and `just up` again)' ;;
   load)
-    label='load the images into dev-cluster' long=yes
+    label="load the images into $cluster" long=yes
     next='`docker images` must list backend-api, data-api and health-check with that tag: run `just images TAG`, then `just load TAG` (dev: v1); "content digest ... not found" even from the archive: README, Troubleshooting' ;;
   secrets)
     label='create the overlay env file from its example'
@@ -75,7 +77,7 @@ case $key in
     label='show resource usage'
     next='"Metrics API not available" means metrics-server is missing or cannot reach the kubelets (README, Troubleshooting: metrics-server TLS)' ;;
   down)
-    label='delete the kind cluster dev-cluster' long=yes
+    label="delete $cluster" long=yes
     next='`docker ps -a --filter label=io.x-k8s.kind.cluster=dev-cluster` lists what is left: remove it with `docker rm -f`' ;;
   *)
     echo "step.sh: unknown step key '$key'" >&2

@@ -12,15 +12,19 @@ for namespace in backend-namespace data-namespace health-namespace; do
   kubectl get pods,pvc -n "$namespace" 2>&1
 done
 
-cat <<TEXT
-
-Stack ready: overlay $env on kind-dev-cluster in $((elapsed / 60))m$((elapsed % 60))s.
+context=$(kubectl config current-context 2>/dev/null)
+echo
+echo "Stack ready: overlay $env on ${context:-the current context} in $((elapsed / 60))m$((elapsed % 60))s."
+# The monitoring NodePorts exist on kind only (the e2e node has no chart repository).
+[ "${CLUSTER_PROVIDER:-kind}" = kind ] && cat <<TEXT
 
   Prometheus     http://127.0.0.1:30000
   Grafana        http://127.0.0.1:31000  (user admin; password:
                  kubectl get secret -n monitoring kind-prometheus-grafana -o jsonpath='{.data.admin-password}' | base64 -d)
   Alertmanager   http://127.0.0.1:32000
   node-exporter  http://127.0.0.1:32001/metrics
+TEXT
+cat <<TEXT
 
 Next:
   just port-forward     backend on http://localhost:5000, data on http://localhost:5001 (/swagger)
