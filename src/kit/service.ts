@@ -77,6 +77,13 @@ export function servicePlugin(deps: ServiceDeps, docs: { title: string; descript
   const version = { service: config.serviceName, ...buildInfo }
   return (
     new Elysia({ name: 'service' })
+      // Draining: every answer closes its connection. A kept-alive client (a pooling proxy, another
+      // service, a load test) would otherwise keep sending to this pod after the Service dropped
+      // it, until the listener closes under its next request; so it reconnects, through the
+      // Service, to a replica that stays (seen on the e2e cluster during rollouts).
+      .onRequest(({ set }) => {
+        if (lifecycle.draining) set.headers.connection = 'close'
+      })
       // Liveness comes before the observing hooks: kubelet probes cost no metrics or log work and
       // /healthz stays as fast as a bare Bun.serve (it is therefore not in http_requests_total).
       .get('/healthz', () => ({ status: 'ok' as const }), {

@@ -20,6 +20,38 @@ test('SIGTERM with requests in flight: readiness 503 at once, all answered 200, 
   expect(await service.logFiles()).toHaveLength(20)
 }, 60_000)
 
+test('while draining, answers close their connection: a kept-alive client moves to another replica', async () => {
+  const service = await startService('data-api', { SHUTDOWN_DRAIN_MS: '2000' })
+  const port = Number(new URL(service.url).port)
+  let received = ''
+  let closed = false
+  const socket = await Bun.connect({
+    hostname: '127.0.0.1',
+    port,
+    socket: {
+      data: (_, chunk) => {
+        received += chunk.toString()
+      },
+      close: () => {
+        closed = true
+      },
+    },
+  })
+  const ask = async () => {
+    received = ''
+    socket.write('GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n')
+    for (let i = 0; i < 50 && !received.includes('"ok"'); i++) await Bun.sleep(20)
+    return received.toLowerCase()
+  }
+  expect(await ask()).not.toContain('connection: close')
+  service.proc.kill('SIGTERM')
+  await Bun.sleep(100)
+  expect(await ask()).toContain('connection: close')
+  for (let i = 0; i < 50 && !closed; i++) await Bun.sleep(20)
+  expect(closed).toBe(true)
+  expect(await service.proc.exited).toBe(0)
+}, 60_000)
+
 test('the listener closes after SHUTDOWN_DRAIN_MS', async () => {
   const service = await startService('data-api', { SHUTDOWN_DRAIN_MS: '400' })
   service.proc.kill('SIGTERM')
