@@ -13,12 +13,29 @@ stop_forwards() {
 trap 'stop_forwards; exit 130' INT TERM
 trap stop_forwards EXIT
 
+# A Ready pod of the app that is not being deleted. `kubectl port-forward service/...` takes the pod
+# that has been Ready longest: right after a rollout that is the old one, shutting down, and the
+# forward dies with it seconds later (seen on the e2e cluster).
+live_pod() {
+  kubectl get pods -n "$1" -l "app=$2" -o jsonpath='{range .items[*]}{.metadata.name}{" "}{range .status.conditions[?(@.type=="Ready")]}{.status}{end}{" "}{.metadata.deletionTimestamp}{"\n"}{end}' |
+    while read -r name ready deleting; do
+      if [ "$ready" = True ] && [ -z "$deleting" ]; then echo "$name"; break; fi
+    done
+}
+
+# forward NAMESPACE APP LOCAL_PORT: to the pod's port 5000 (the Services' targetPort `http`).
 forward() {
-  kubectl port-forward -n "$1" "service/$2" "$3:80" &
+  local pod
+  pod=$(live_pod "$1" "$2")
+  if [ -z "$pod" ]; then
+    echo "error: no Ready pod of $2 in $1; next: \`just status\` shows why (not deployed yet? \`just up\`)" >&2
+    exit 1
+  fi
+  kubectl port-forward -n "$1" "pod/$pod" "$3:5000" &
   pids="$pids $!"
 }
-forward backend-namespace backend-api-service-unique 5000
-forward data-namespace data-api-service-unique 5001
+forward backend-namespace backend-api 5000
+forward data-namespace data-api 5001
 echo "backend: http://localhost:5000 (Swagger UI at /swagger), data: http://localhost:5001; Ctrl-C stops both"
 
 while :; do

@@ -49,8 +49,13 @@ describe('wait-job.sh', () => {
 })
 
 describe('port-forward.sh', () => {
-  const forwarding = (marker: string) =>
-    `echo "Forwarding from 127.0.0.1:\${5%%:*}"; exec sleep 30.${marker}`
+  // `get pods` answers name, Ready and deletionTimestamp per pod: the old pod of a rollout is
+  // still Ready while it shuts down, and must not be chosen.
+  const pods = `echo "backend-api-old True 2026-12-02T09:00:00Z"; echo "\${6#app=}-new True "`
+  const forwarding = (marker: string) => `case "$1" in
+    get) ${pods} ;;
+    *) echo "Forwarding from 127.0.0.1:\${5%%:*}"; exec sleep 30.${marker} ;;
+  esac`
 
   test('forwards both services, and Ctrl-C stops both', async () => {
     const marker = String(process.pid)
@@ -69,16 +74,17 @@ describe('port-forward.sh', () => {
     expect(stdout).toContain(
       'backend: http://localhost:5000 (Swagger UI at /swagger), data: http://localhost:5001',
     )
-    expect((await bin.calls()).sort()).toEqual([
-      'kubectl port-forward -n backend-namespace service/backend-api-service-unique 5000:80',
-      'kubectl port-forward -n data-namespace service/data-api-service-unique 5001:80',
+    expect((await bin.calls()).filter((c) => c.includes('port-forward')).sort()).toEqual([
+      'kubectl port-forward -n backend-namespace pod/backend-api-new 5000:5000',
+      'kubectl port-forward -n data-namespace pod/data-api-new 5001:5000',
     ])
     expect(await processesWith(`sleep 30.${marker}`)).toEqual([])
   }, 10_000)
 
   test('when one forward dies (port taken) the other is stopped and the reason is given', async () => {
     const marker = `${process.pid}1`
-    const kubectl = `if [ "$5" = 5001:80 ]; then echo "Unable to listen on port 5001: address already in use" >&2; exit 1; fi
+    const kubectl = `case "$1" in get) ${pods}; exit 0 ;; esac
+      if [ "$5" = 5001:5000 ]; then echo "Unable to listen on port 5001: address already in use" >&2; exit 1; fi
       exec sleep 30.${marker}`
     const bin = await fakeBin({ kubectl })
     const result = await run([script('port-forward.sh')], {
@@ -92,6 +98,16 @@ describe('port-forward.sh', () => {
     )
     expect(await processesWith(`sleep 30.${marker}`)).toEqual([])
   }, 10_000)
+})
+
+describe('port-forward.sh without a Ready pod', () => {
+  test('says so and what to run, and forwards nothing', async () => {
+    const bin = await fakeBin({ kubectl: 'case "$1" in get) echo "backend-api-x False " ;; esac' })
+    const result = await run([script('port-forward.sh')], { env: { PATH: bin.shadowPath } })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('error: no Ready pod of backend-api in backend-namespace')
+    expect((await bin.calls()).filter((c) => c.includes('port-forward'))).toEqual([])
+  })
 })
 
 describe('overlay-env.sh', () => {
@@ -164,7 +180,8 @@ describe('overlay-tag.sh', () => {
 describe('summary.sh', () => {
   test('pods of the three namespaces, the URLs, the next commands, and how long `up` took', async () => {
     const bin = await fakeBin({
-      kubectl: 'case "$2" in secret*) echo "s3cret-password" ;; *) echo "pod-in-$4" ;; esac',
+      kubectl:
+        'case "$1 $2" in "config current-context") echo kind-dev-cluster ;; *secret*) echo "s3cret-password" ;; *) echo "pod-in-$4" ;; esac',
     })
     const started = Math.floor(Date.now() / 1000) - 125
     const result = await run([script('summary.sh'), 'staging', String(started)], {
