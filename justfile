@@ -11,6 +11,7 @@ import 'just/k8s.just'
 import 'just/monitoring.just'
 import 'just/cluster.just'
 import 'just/bench.just'
+import 'just/e2e.just'
 
 # List the recipes
 default:
