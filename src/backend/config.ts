@@ -49,3 +49,6 @@ export function readBackendConfig(env: Env): BackendConfig {
     },
   }
 }
+
+/** The backend's longest request: a download, bounded by its budget across all attempts. */
+export const longestRequestMs = (config: BackendConfig): number => config.external.totalTimeoutMs

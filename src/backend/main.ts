@@ -1,12 +1,12 @@
 import { loadConfig } from '../kit/config.ts'
 import { createServiceDeps, startService } from '../kit/runtime.ts'
 import { createBackendApp } from './app.ts'
-import { readBackendConfig } from './config.ts'
+import { longestRequestMs, readBackendConfig } from './config.ts'
 import { ExternalLogsClient } from './external-client.ts'
 
 const config = loadConfig(readBackendConfig)
 const deps = createServiceDeps(config)
 const client = new ExternalLogsClient(config.external, deps.logger)
 await startService(createBackendApp({ ...deps, config, client }), deps, {
-  longestRequestMs: config.external.totalTimeoutMs,
+  longestRequestMs: longestRequestMs(config),
 })

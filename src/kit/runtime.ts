@@ -31,6 +31,18 @@ export function createServiceDeps(
 /** Time for the last steps of a request (writing its file, answering) after its longest wait. */
 const STOP_MARGIN_MS = 5000
 
+/** How long in-flight requests get once the listener has closed. */
+const stopDeadlineMs = (config: ServiceConfig, longestRequestMs: number) =>
+  Math.max(config.processingDelayMs, longestRequestMs) + STOP_MARGIN_MS
+
+/**
+ * The longest the program takes to exit after SIGTERM: the drain, then its longest request and
+ * the margin. A pod's terminationGracePeriodSeconds must exceed it, or the kubelet's SIGKILL cuts
+ * requests the program would have finished (checked by scripts/k8s/runtime-rules.ts).
+ */
+export const exitDeadlineMs = (config: ServiceConfig, longestRequestMs = 0): number =>
+  config.shutdownDrainMs + stopDeadlineMs(config, longestRequestMs)
+
 export interface StartOptions {
   /**
    * The longest a request can take: the processing delay, or longer when a route waits on
@@ -72,7 +84,7 @@ export async function startService(
       await app.stop()
     },
     drainMs: config.shutdownDrainMs,
-    stopDeadlineMs: Math.max(config.processingDelayMs, longestRequestMs) + STOP_MARGIN_MS,
+    stopDeadlineMs: stopDeadlineMs(config, longestRequestMs),
   })
   logger.info(
     { port: config.port, logDir: config.logDir, startMs: Math.round(performance.now() - started) },

@@ -1,10 +1,9 @@
 // What the cluster recipes read besides themselves: the kind config (its NodePorts must be the
-// monitoring Services' ones, published on loopback only), the scripts' shell hygiene and the README.
+// monitoring Services' ones, published on loopback only) and the README.
 import { describe, expect, test } from 'bun:test'
-import { readdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { hasCommand, testWhen } from '../support/requirements.ts'
 import { realJust, repoRoot, run } from './fake-tools.ts'
 
 interface PortMapping {
@@ -51,24 +50,6 @@ describe('k8s/kind/cluster.yaml', () => {
     expect(nodePorts).toEqual(mapped)
   })
 })
-
-testWhen(hasCommand('shellcheck'), 'shellcheck is not installed (apt-get install shellcheck)')(
-  'scripts/cluster/*.sh pass shellcheck and are executable',
-  async () => {
-    const dir = join(repoRoot, 'scripts/cluster')
-    const scripts = (await readdir(dir)).filter((f) => f.endsWith('.sh')).map((f) => join(dir, f))
-    expect(scripts.length).toBeGreaterThanOrEqual(6)
-    const result = await run(['shellcheck', '--shell=bash', ...scripts], {
-      env: { PATH: process.env.PATH ?? '' },
-    })
-    expect(result.stdout).toBe('')
-    expect(result.code).toBe(0)
-    for (const script of scripts) {
-      const mode = (await Bun.file(script).stat()).mode
-      expect(mode & 0o111).not.toBe(0)
-    }
-  },
-)
 
 test('every `just RECIPE` anywhere in the README is a recipe of the justfile', async () => {
   const section = await read('README.md')

@@ -78,6 +78,21 @@ describe('confirm-context.sh', () => {
     expect((await confirm('prod-eu-1', { YES: 'true' })).code).toBe(1)
   })
 
+  test('under the e2e provider its own context e2e-node needs none, and kind-dev-cluster does', async () => {
+    const e2e = { CLUSTER_PROVIDER: 'e2e-node' }
+    expect((await confirm('e2e-node', e2e)).code).toBe(0)
+    expect((await confirm('e2e-node')).code).toBe(1)
+    const kind = await confirm('kind-dev-cluster', e2e)
+    expect(kind.code).toBe(1)
+    expect(kind.stderr).toContain('is not the local e2e-node')
+  })
+
+  test('an unknown provider is a usage error, nothing applied', async () => {
+    const result = await confirm('kind-dev-cluster', { CLUSTER_PROVIDER: 'minikube' })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("unknown CLUSTER_PROVIDER 'minikube'")
+  })
+
   for (const [answer, code] of [
     ['yes', 0],
     ['no', 1],

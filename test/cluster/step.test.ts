@@ -15,7 +15,7 @@ describe('step.sh', () => {
   test('a long step names itself and the command, and says how long it took', async () => {
     const result = await step(['load', 'kind', 'load', 'docker-image', 'a:v1'], { kind: 'exit 0' })
     expect(result.stderr).toBe(
-      '==> load the images into dev-cluster\n    $ kind load docker-image a:v1\n<== load the images into dev-cluster: done in 0s\n',
+      '==> load the images into the kind cluster dev-cluster\n    $ kind load docker-image a:v1\n<== load the images into the kind cluster dev-cluster: done in 0s\n',
     )
     expect(result.code).toBe(0)
     expect(await result.bin.calls()).toEqual(['kind load docker-image a:v1'])

@@ -76,18 +76,6 @@ describe('overlays', () => {
     )
   }, 30_000)
 
-  test('a misspelled field in a base manifest fails every overlay, naming object and rule', async () => {
-    const root = await copyK8sTree()
-    await edit(root, 'base/data/deployment.yaml', 'readinessProbe:', 'readinessprobe:')
-    const { exitCode, stderr } = await runScript('check-manifests.ts', ['--k8s', root])
-    expect(exitCode).toBe(1)
-    for (const env of environments) {
-      expect(stderr).toContain(
-        `${env}: Deployment/data-namespace/data-api: [unknown-field] .spec.template.spec.containers[0].readinessprobe`,
-      )
-    }
-  }, 30_000)
-
   test('a secretGenerator without namespace leaves the Deployment pointing at nothing', async () => {
     const root = await copyK8sTree()
     await edit(

@@ -10,13 +10,11 @@ import {
   withExampleKeys,
 } from '../../scripts/k8s/render.ts'
 import { testWhen } from '../support/requirements.ts'
-import { podBreaks } from './pod-breaks.ts'
-import { referenceBreaks } from './reference-breaks.ts'
+import { contractBreaks } from './contract-breaks.ts'
 import { hasKustomize, kustomizeMissing } from './tree.ts'
-import { workloadBreaks } from './workload-breaks.ts'
 
 const test = testWhen(hasKustomize, kustomizeMissing)
-const breaks = [...podBreaks, ...workloadBreaks, ...referenceBreaks]
+const breaks = contractBreaks
 const rendered: Partial<Record<Environment, K8sObject[]>> = {}
 
 beforeAll(async () => {

@@ -1,0 +1,115 @@
+// What the manifests must agree on with the programs, computed by the programs' own code from the
+// environment each container gets (its ConfigMaps and literal env): the grace period against the
+// exit deadline after SIGTERM, the log volume against retention, the health Job's deadline against
+// its check timeout and schedule. Generic workload hygiene (probes, resources, images, Pod
+// Security, schema) is left to the API server (e2e suite) and to kube-score.
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment'
+import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob'
+import type { IContainer } from 'kubernetes-models/v1/Container'
+import { longestRequestMs, readBackendConfig } from '../../src/backend/config.ts'
+import { loadHealthConfig } from '../../src/health/config.ts'
+import { type Env, readServiceConfig, type ServiceConfig } from '../../src/kit/config.ts'
+import { exitDeadlineMs } from '../../src/kit/runtime.ts'
+import { type Finding, finding, type K8sObject, lookup, ofKind, quantityBytes } from './objects.ts'
+
+/** The literal environment a container sees: ConfigMaps from envFrom, then `env` values. */
+function literalEnv(c: IContainer, objects: K8sObject[], ns?: string): Env {
+  const env: Env = {}
+  for (const source of c.envFrom ?? []) {
+    const map = lookup(objects, 'ConfigMap', ns, source.configMapRef?.name)
+    Object.assign(env, (map?.data as Record<string, string> | undefined) ?? {})
+  }
+  for (const e of c.env ?? []) if (e.value !== undefined) env[e.name] = e.value
+  return env
+}
+
+/** Each service's configuration as its program reads it, and its longest request. */
+const programs: Record<string, (env: Env) => { config: ServiceConfig; longestMs: number }> = {
+  'backend-api': (env) => {
+    const config = readBackendConfig(env)
+    return { config, longestMs: longestRequestMs(config) }
+  },
+  'data-api': (env) => ({ config: readServiceConfig(env, 'data-api'), longestMs: 0 }),
+}
+
+function deploymentFindings(o: K8sObject, objects: K8sObject[]): Finding[] {
+  const spec = (o as unknown as IDeployment).spec?.template.spec
+  const out: Finding[] = []
+  for (const c of spec?.containers ?? []) {
+    const program = programs[c.name]
+    if (!program) continue
+    const { config, longestMs } = program(literalEnv(c, objects, o.metadata.namespace))
+    const needed = exitDeadlineMs(config, longestMs)
+    const grace = (spec?.terminationGracePeriodSeconds ?? 30) * 1000
+    if (grace <= needed) {
+      out.push(
+        finding(
+          'grace-period',
+          o,
+          `terminationGracePeriodSeconds must be above ${needed / 1000}: the program may take that long to exit after SIGTERM (drain + longest request + margin, src/kit/runtime.ts)`,
+        ),
+      )
+    }
+    const mount = c.volumeMounts?.find((m) => m.mountPath === config.logDir)
+    const limit = spec?.volumes?.find((v) => v.name === mount?.name)?.emptyDir?.sizeLimit
+    if (!limit) {
+      out.push(
+        finding(
+          'log-volume',
+          o,
+          `container ${c.name} must mount ${config.logDir} (LOG_DIR) from an emptyDir with a sizeLimit`,
+        ),
+      )
+    } else if (!(config.logRetention.bytes < quantityBytes(String(limit)))) {
+      out.push(
+        finding(
+          'log-volume',
+          o,
+          `container ${c.name}: set LOG_RETENTION_BYTES below the ${config.logDir} sizeLimit ${limit} so retention deletes old log files before writes fail`,
+        ),
+      )
+    }
+  }
+  return out
+}
+
+/** Seconds between runs for `*`, `*\/N` or fixed minutes with `*` / `*\/N` hours. */
+function scheduleInterval(schedule: string): number | undefined {
+  const [minute, hour, ...rest] = schedule.trim().split(/\s+/)
+  if (rest.length !== 3 || rest.some((f) => f !== '*')) return undefined
+  const step = (field?: string) =>
+    field === '*' ? 1 : Number(/^\*\/(\d+)$/.exec(field ?? '')?.[1])
+  if (hour === '*' && minute !== undefined && (minute === '*' || minute.startsWith('*/'))) {
+    return step(minute) * 60 || undefined
+  }
+  if (/^\d+$/.test(minute ?? '')) return step(hour) * 3600 || undefined
+  return undefined
+}
+
+/** Runs never overlap (they append to one log) and each has time to finish its checks. */
+function cronJobFindings(o: K8sObject, objects: K8sObject[]): Finding[] {
+  const spec = (o as unknown as ICronJob).spec
+  const job = spec?.jobTemplate.spec
+  const container = job?.template.spec?.containers[0]
+  const { timeoutMs } = loadHealthConfig(
+    container ? literalEnv(container, objects, o.metadata.namespace) : {},
+  )
+  const interval = scheduleInterval(spec?.schedule ?? '')
+  const deadline = job?.activeDeadlineSeconds ?? Infinity
+  const problems = [
+    spec?.concurrencyPolicy !== 'Forbid' && 'concurrencyPolicy must be Forbid',
+    interval === undefined &&
+      `cannot tell the interval of schedule "${spec?.schedule}": use * or */N minutes`,
+    interval !== undefined &&
+      !(deadline < interval) &&
+      `activeDeadlineSeconds must be set below the ${interval} s between runs`,
+    !(deadline * 1000 > timeoutMs) &&
+      `activeDeadlineSeconds must be above HEALTH_TIMEOUT_MS (${timeoutMs} ms): a run needs that long`,
+  ]
+  return problems.filter((p): p is string => Boolean(p)).map((p) => finding('cronjob', o, p))
+}
+
+export const runtimeRules = (objects: K8sObject[]): Finding[] => [
+  ...ofKind(objects, 'Deployment').flatMap((d) => deploymentFindings(d, objects)),
+  ...ofKind(objects, 'CronJob').flatMap((c) => cronJobFindings(c, objects)),
+]
