@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# `build.sh`: everything the e2e node runs, built or fetched into the cache (lib.sh's cache_dir)
-# and reused while its inputs are unchanged: the Go tools pinned under tools/ (Kubernetes, etcd,
-# CoreDNS, kube-router, metrics-server, local-path-provisioner) and pause/, containerd from Debian
-# trixie, busybox from bookworm, and the node's images in docker. Prints how long each part took.
+# `build.sh`: everything the e2e node runs, built or fetched into the caches and reused while its
+# inputs are unchanged: the Go tools pinned under tools/ (Kubernetes, etcd, CoreDNS, kube-router,
+# metrics-server, local-path-provisioner) and pause/ (tools/go-tool.sh), containerd from Debian
+# trixie, busybox from bookworm (cache_dir), and the node's images in docker. Prints how long each
+# part took.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
@@ -15,24 +16,6 @@ timed() {
   local started=$SECONDS
   "$@"
   say "${*:1:2}: $((SECONDS - started))s"
-}
-
-# The binaries of one tool module (its go.mod's `tool` lines), unless built from the same inputs.
-go_tool() {
-  local name=$1 out module=$e2e_dir/tools/$1
-  [ "$name" = pause ] && module=$e2e_dir/pause
-  out=$(bin_dir "$name")
-  [ -f "$out/.done" ] && return 0
-  say "building $name (cold builds take minutes: Kubernetes about 5 on 2 cores)"
-  rm -rf "$out" && mkdir -p "$out"
-  local target=tool
-  [ "$name" = pause ] && target=.
-  (cd "$module" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -ldflags "$(ldflags "$name")" -o "$out/" "$target")
-  # etcd's main package is go.etcd.io/etcd/server/v3: go names its binary after "server".
-  [ -f "$out/server" ] && mv "$out/server" "$out/etcd"
-  touch "$out/.done"
-  # Older builds of the same tool are never used again.
-  find "$cache_dir/bin" -maxdepth 1 -name "$name-*" ! -path "$out" -exec rm -rf {} +
 }
 
 # A Debian package's files under DIR: `deb PACKAGE=VERSION SUITE DIR`, through a private apt
@@ -76,7 +59,7 @@ images() {
 
 started=$SECONDS
 for tool in kubernetes coredns kube-router metrics-server local-path-provisioner pause; do
-  timed go_tool "$tool"
+  timed build_tool "$tool"
 done
 timed deb "$containerd_deb" "$containerd_suite" "$(containerd_dir)"
 timed deb "$busybox_deb" bookworm "$(busybox_dir)"

@@ -1,11 +1,11 @@
 # Sourced by build.sh and node.sh: where the e2e node keeps its build cache and its state, and the
 # versions of everything it runs. Every version comes from one place: a Go tool's from its go.mod
-# under tools/, the Debian packages' from the lists below.
+# under tools/ (built by tools/go-tool.sh), the Debian packages' from the lists below.
 # shellcheck shell=bash disable=SC2034
 
 e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-# Build cache, kept between runs and clones: binaries keyed by their inputs, Debian packages by version.
+# Debian packages unpacked by build.sh, kept between runs and clones, by version.
 cache_dir=${E2E_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/small-services/e2e-node}
 # State of a running node (PKI, etcd, containerd, kubelet, logs); removed by `node.sh down`.
 state_dir=${E2E_NODE_STATE:-/var/lib/small-services-e2e}
@@ -33,39 +33,15 @@ containerd_suite=trixie
 busybox_deb=busybox-static=1:1.35.0-4+deb12u1+b1
 debian_mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
-# The version a tool module requires: `module_version kubernetes k8s.io/kubernetes` -> v1.34.4.
-module_version() {
-  awk -v m="$2" '$1 == m { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' \
-    "$e2e_dir/tools/$1/go.mod"
-}
+# Tool modules, their versions and where their binaries are built: tools/go-tool.sh.
+# shellcheck source=tools/go-tool.sh
+source "$e2e_dir/../tools/go-tool.sh"
 
 kubernetes_version=$(module_version kubernetes k8s.io/kubernetes)
 coredns_version=$(module_version coredns github.com/coredns/coredns)
 kube_router_version=$(module_version kube-router github.com/cloudnativelabs/kube-router/v2)
 metrics_server_version=$(module_version metrics-server sigs.k8s.io/metrics-server)
 local_path_version=$(module_version local-path-provisioner github.com/rancher/local-path-provisioner)
-
-# Where a tool module's binaries go: one directory per hash of what they are built from.
-bin_key() {
-  local module=$e2e_dir/tools/$1
-  [ "$1" = pause ] && module=$e2e_dir/pause
-  cat "$module"/go.* "$module"/*.go 2>/dev/null | cat - <(go version) <(ldflags "$1") | sha256sum | cut -c1-16
-}
-bin_dir() { echo "$cache_dir/bin/$1-$(bin_key "$1")"; }
-
-# Kubernetes binaries report their version from these variables (a plain `go build` leaves v0.0.0).
-ldflags() {
-  local flags='-s -w'
-  if [ "$1" = kubernetes ]; then
-    local v=$kubernetes_version minor
-    minor=${v#v*.}
-    minor=${minor%%.*}
-    flags="$flags -X k8s.io/component-base/version.gitVersion=$v -X k8s.io/component-base/version.gitMajor=1"
-    flags="$flags -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/client-go/pkg/version.gitVersion=$v"
-    flags="$flags -X k8s.io/component-base/version.gitTreeState=clean"
-  fi
-  echo "$flags"
-}
 
 containerd_dir() { echo "$cache_dir/debs/${containerd_deb//[=:~+]/_}"; }
 busybox_dir() { echo "$cache_dir/debs/${busybox_deb//[=:~+]/_}"; }

@@ -337,7 +337,7 @@ addons() {
     [metrics-server]=sigs.k8s.io/metrics-server@$metrics_server_version/manifests/base)
   # kustomize takes only relative paths.
   for name in "${!bases[@]}"; do
-    [ -d "$modules/${bases[$name]}" ] || (cd "$e2e_dir/tools/$name" && go mod download)
+    [ -d "$modules/${bases[$name]}" ] || (cd "$(module_dir "$name")" && go mod download)
     mkdir -p "$work/$name"
     printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [%s]\ncomponents: [%s]\n' \
       "$(realpath --relative-to "$work/$name" "$modules/${bases[$name]}")" \
@@ -389,12 +389,12 @@ stop() {
 # namespaces of their own and outlive the node's processes.
 pod_pids() { find /sys/fs/cgroup/*/kubepods* -name cgroup.procs -exec cat {} + 2>/dev/null | sort -un; }
 
-# Processes running a binary from the cache (containerd's shims re-parent to init).
+# Processes running a binary from the caches (containerd's shims re-parent to init).
 cache_pids() {
   local pid exe
   for pid in /proc/[0-9]*; do
     exe=$(readlink "$pid/exe" 2>/dev/null) || continue
-    case $exe in "$cache_dir"/*) echo "${pid#/proc/}" ;; esac
+    case $exe in "$cache_dir"/* | "$tools_cache"/*) echo "${pid#/proc/}" ;; esac
   done
 }
 

@@ -1,4 +1,4 @@
-module small-services/e2e-node/tools/coredns
+module small-services/tools/coredns
 
 go 1.24.0
 

@@ -1,4 +1,4 @@
-module small-services/e2e-node/tools/kubernetes
+module small-services/tools/kubernetes
 
 go 1.24.0
 

@@ -1,4 +1,4 @@
-module small-services/e2e-node/tools/metrics-server
+module small-services/tools/metrics-server
 
 go 1.24.4
 

@@ -1,4 +1,4 @@
-module small-services/e2e-node/tools/local-path-provisioner
+module small-services/tools/local-path-provisioner
 
 go 1.24.0
 

@@ -1,4 +1,4 @@
-module small-services/e2e-node/tools/kube-router
+module small-services/tools/kube-router
 
 go 1.26.0
 
