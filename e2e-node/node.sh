@@ -49,7 +49,7 @@ start() {
 running() { [ -f "$run_dir/$1.pid" ] && kill -0 "$(cat "$run_dir/$1.pid")" 2>/dev/null; }
 
 preflight() {
-  [ "$(id -u)" = 0 ] || die "the e2e node needs root (namespaces, cgroups, iptables); next: run it as root (CI does)"
+  [ "$(id -u)" = 0 ] || die "the e2e node needs root (namespaces, cgroups, iptables); next: run it as root (CI does), or on a laptop CLUSTER_PROVIDER=kind just e2e"
   local missing=()
   for p in "${host_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] || die "missing Debian packages: ${missing[*]}; next: apt-get install ${missing[*]}"
@@ -257,7 +257,10 @@ up() {
     say "already up (node.sh down removes it)"
     return 0
   fi
-  [ ! -e "$state_dir" ] || die "$state_dir is left from an earlier node; next: e2e-node/node.sh down"
+  if [ -e "$state_dir" ]; then
+    say "$state_dir is left from an earlier node that is not running: removing it first"
+    down || die "could not remove what the earlier node left; next: read the lines above, then e2e-node/node.sh down"
+  fi
   local started=$SECONDS
   mkdir -p "$run_dir" "$log_dir"
   credentials
