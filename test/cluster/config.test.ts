@@ -53,7 +53,7 @@ describe('k8s/kind/cluster.yaml', () => {
 
 test('every `just RECIPE` anywhere in the README is a recipe of the justfile', async () => {
   const section = await read('README.md')
-  const mentioned = new Set([...section.matchAll(/`just ([a-z][a-z-]*)/g)].map((m) => m[1]))
+  const mentioned = new Set([...section.matchAll(/`just ([a-z][a-z0-9-]*)/g)].map((m) => m[1]))
   expect(mentioned.size).toBeGreaterThanOrEqual(20)
   const summary = await run([await realJust(), '--summary'], {
     env: { PATH: process.env.PATH ?? '' },
