@@ -11,7 +11,6 @@ import { runtimeRules } from './runtime-rules.ts'
 export const ruleDescriptions: Record<string, string> = {
   names: 'the names and ports of docs/DESIGN.md',
   labels: 'part-of on everything; app and app.kubernetes.io/name on workloads and Services',
-  'hpa-replicas': 'autoscaled Deployments leave replicas to the HPA',
   'config-reference':
     'ConfigMaps, Secrets, claims exist in the same namespace, generated, keys present or optional',
   'secret-source': 'integration keys only from the generated Secret',

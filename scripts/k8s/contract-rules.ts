@@ -1,7 +1,3 @@
-// The names and labels of docs/DESIGN.md that scripts, PromQL and the health check depend on, and
-// autoscaled Deployments that leave their replica count to the HPA.
-import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment'
-import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'
 import type { IService } from 'kubernetes-models/v1/Service'
 import {
   type Finding,
@@ -148,24 +144,7 @@ function labelFindings(objects: K8sObject[]): Finding[] {
   return out
 }
 
-/** An autoscaled Deployment without `replicas`: otherwise every apply resets the HPA's choice. */
-function autoscalerFindings(objects: K8sObject[]): Finding[] {
-  return ofKind(objects, 'HorizontalPodAutoscaler').flatMap((o) => {
-    const target = (o as unknown as IHorizontalPodAutoscaler).spec?.scaleTargetRef
-    const deployment = lookup(objects, target?.kind, o.metadata.namespace, target?.name)
-    if ((deployment as IDeployment | undefined)?.spec?.replicas === undefined) return []
-    return [
-      finding(
-        'hpa-replicas',
-        deployment as K8sObject,
-        'remove spec.replicas: it is autoscaled, and every apply would reset the scale',
-      ),
-    ]
-  })
-}
-
 export const contractRules = (objects: K8sObject[]): Finding[] => [
   ...nameFindings(objects),
   ...labelFindings(objects),
-  ...autoscalerFindings(objects),
 ]

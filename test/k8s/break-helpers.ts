@@ -1,5 +1,4 @@
 // Helpers for the deliberate breaks of rules.test.ts: find an object, its pod spec, its container.
-import type { IDeploymentSpec } from 'kubernetes-models/apps/v1/DeploymentSpec'
 import type { IContainer } from 'kubernetes-models/v1/Container'
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec'
 import { type K8sObject, objectId, podTemplates } from '../../scripts/k8s/objects.ts'
@@ -32,7 +31,5 @@ export function pod(objects: K8sObject[], id: string): IPodSpec {
 }
 export const container = (objects: K8sObject[], id: string): IContainer =>
   pod(objects, id).containers[0] as IContainer
-export const deployment = (objects: K8sObject[], id: string) =>
-  get(objects, id).spec as IDeploymentSpec
 export const drop = (objects: K8sObject[], id: string) =>
   objects.splice(objects.indexOf(get(objects, id)), 1)

@@ -7,7 +7,6 @@ import {
   container,
   cron,
   data,
-  deployment,
   drop,
   get,
   pod,
@@ -15,15 +14,6 @@ import {
 } from './break-helpers.ts'
 
 export const contractBreaks: Break[] = [
-  {
-    rule: 'hpa-replicas',
-    what: 'replicas set on an autoscaled Deployment',
-    env: 'prod',
-    object: backend,
-    apply: (o) => {
-      deployment(o, backend).replicas = 3
-    },
-  },
   {
     rule: 'config-reference',
     what: 'the generated Secret missing',
