@@ -1,18 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ofetch } from 'ofetch'
 import { readCappedBody } from '../kit/capped-body.ts'
+import type { ExternalOutcome } from '../kit/external-envs.ts'
 import type { Logger } from '../kit/logger.ts'
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024
 
-export type Outcome =
-  | 'ok'
-  | 'rejected'
-  | 'upstream_error'
-  | 'network_error'
-  | 'timeout'
-  | 'oversize'
-  | 'not_configured'
+export type Outcome = ExternalOutcome
 
 /** What a download can end in (`not_configured` is decided before any download). */
 export type FailedOutcome = Exclude<Outcome, 'ok' | 'not_configured'>

@@ -5,6 +5,18 @@ import { ConfigError, type Env } from './config.ts'
 export const EXTERNAL_ENVS = ['development', 'staging', 'production'] as const
 export type ExternalEnv = (typeof EXTERNAL_ENVS)[number]
 
+/** How a call to the external log API ends (the `outcome` label of external_api_requests_total). */
+export const EXTERNAL_OUTCOMES = [
+  'ok',
+  'rejected',
+  'upstream_error',
+  'network_error',
+  'timeout',
+  'oversize',
+  'not_configured',
+] as const
+export type ExternalOutcome = (typeof EXTERNAL_OUTCOMES)[number]
+
 /** Short names people type, mapped to the canonical environment. */
 export const ENV_ALIASES: Readonly<Record<string, ExternalEnv>> = {
   development: 'development',

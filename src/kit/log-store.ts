@@ -17,6 +17,9 @@ const KNOWN_REASONS = [
   'EIO',
 ]
 
+/** Every `reason` label of log_write_failures_total. */
+export const WRITE_FAILURE_REASONS = [...KNOWN_REASONS, 'other']
+
 export function failureReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | null)?.code
   return code && KNOWN_REASONS.includes(code) ? code : 'other'

@@ -1,4 +1,6 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { EXTERNAL_ENVS, EXTERNAL_OUTCOMES } from './external-envs.ts'
+import { WRITE_FAILURE_REASONS } from './log-store.ts'
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 3, 3.25, 3.5, 5, 10]
 const HTTP_LABELS = ['method', 'route', 'status'] as const
@@ -40,6 +42,13 @@ export function createMetrics(app: string) {
     labelNames: ['env', 'outcome'],
     registers: [registry],
   })
+  // Every known label value starts at 0, so that rates and alerts see 0 rather than no series
+  // before the first failure. (HTTP series appear with their first request: their statuses are
+  // not a closed set.)
+  for (const reason of WRITE_FAILURE_REASONS) writeFailures.labels({ reason }).inc(0)
+  for (const env of EXTERNAL_ENVS) {
+    for (const outcome of EXTERNAL_OUTCOMES) externalCalls.labels({ env, outcome }).inc(0)
+  }
   // Label children are looked up once per (method, route, status), not per request.
   const children = new Map<string, { count: Counter; time: Histogram }>()
 
