@@ -15,8 +15,14 @@ const withJust = testWhen(
   'just or bash is not installed (npm i -g rust-just)',
 )
 
-/** The chart version the fake helm installs when the recipe pins none. */
+/** The chart version the fake helm reports when asked for none (the recipe always asks for one). */
 const LATEST = '1.4.0'
+
+/** A variable of the justfile, as just evaluates it. */
+const evaluate = (name: string) =>
+  Bun.spawnSync([Bun.which('just') ?? 'just', '--evaluate', name], { cwd: root })
+    .stdout.toString()
+    .trim()
 
 // Shell builtins only: the PATH has nothing else. The fake keeps each release's chart in a file
 // named after the release, as `helm list -o json` reports it.
@@ -76,17 +82,25 @@ describe('just monitoring', () => {
     'installs both charts with upgrade --install, waits for the CRDs, then applies k8s/monitoring; twice alike',
     async () => {
       const { bin, calls } = await fakeTools(['helm', 'kubectl'])
+      const kps = evaluate('kps_chart_version')
+      const metricsServerChart = evaluate('metrics_server_chart_version')
+      expect([kps, metricsServerChart]).toEqual([
+        expect.stringMatching(/^\d+\.\d+\.\d+$/),
+        expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      ])
       const first = await justMonitoring(bin)
       expect(first.stderr).not.toContain('error')
       expect(first.code).toBe(0)
       expect(first.stdout).toContain(
-        `release kind-prometheus runs chart kube-prometheus-stack ${LATEST}\n`,
+        `release kind-prometheus runs chart kube-prometheus-stack ${kps}\n`,
       )
-      expect(first.stdout).toContain(`release metrics-server runs chart metrics-server ${LATEST}\n`)
+      expect(first.stdout).toContain(
+        `release metrics-server runs chart metrics-server ${metricsServerChart}\n`,
+      )
       const once = await calls()
       const second = await justMonitoring(bin)
       expect(second.code).toBe(0)
-      expect(second.stdout).toContain(`kube-prometheus-stack ${LATEST} (was ${LATEST})`)
+      expect(second.stdout).toContain(`kube-prometheus-stack ${kps} (was ${kps})`)
       expect(second.stderr).not.toContain('WARNING')
       expect(await calls()).toEqual([...once, ...once])
 
@@ -101,9 +115,18 @@ describe('just monitoring', () => {
         /^kubectl wait --for condition=Established .*crd\/servicemonitors\.monitoring\.coreos\.com/,
       )
       const apply = index(/^kubectl apply -k k8s\/monitoring$/)
-      expect([stack, metricsServer, crds, apply].every((i) => i >= 0)).toBe(true)
+      // The CRDs of exactly the pinned chart, applied server-side before it is installed.
+      const crdsOfChart = index(
+        new RegExp(`^helm show crds prometheus-community/kube-prometheus-stack --version ${kps}$`),
+      )
+      const applyCrds = index(/^kubectl apply --server-side --force-conflicts -f -$/)
+      expect([stack, metricsServer, crds, apply, crdsOfChart, applyCrds].every((i) => i >= 0)).toBe(
+        true,
+      )
+      expect(crdsOfChart < applyCrds && applyCrds < stack).toBe(true)
       expect(stack < crds && metricsServer < crds && crds < apply).toBe(true)
-      expect(once[stack]).not.toContain('--version')
+      expect(once[stack]).toContain(` --version ${kps} `)
+      expect(once[metricsServer]).toContain(` --version ${metricsServerChart} `)
       expect(
         index(/^helm repo add prometheus-community \S+ --force-update$/),
       ).toBeGreaterThanOrEqual(0)
@@ -121,7 +144,7 @@ describe('just monitoring', () => {
   )
 
   withJust(
-    'a pinned upgrade across a major version prints both versions and warns about the CRDs',
+    "an upgrade across a major version applies that version's CRDs, prints both versions, points at the notes",
     async () => {
       const fakes = await fakeTools(['helm', 'kubectl'])
       await fakes.installed('kind-prometheus', `kube-prometheus-stack-${LATEST}`)
@@ -131,8 +154,12 @@ describe('just monitoring', () => {
         METRICS_SERVER_CHART_VERSION: '1.5.0',
       })
       expect(code).toBe(0)
-      expect(await fakes.calls()).toContainEqual(
+      const calls = await fakes.calls()
+      expect(calls).toContainEqual(
         expect.stringMatching(/^helm upgrade --install kind-prometheus \S+ --version 2\.0\.0 /),
+      )
+      expect(calls).toContainEqual(
+        'helm show crds prometheus-community/kube-prometheus-stack --version 2.0.0',
       )
       expect(stdout).toContain(`kube-prometheus-stack 2.0.0 (was ${LATEST})`)
       expect(stdout).toContain(`metrics-server 1.5.0 (was ${LATEST})`)
@@ -140,7 +167,7 @@ describe('just monitoring', () => {
       expect(warnings).toEqual([
         expect.stringContaining(`kind-prometheus went from chart ${LATEST} to 2.0.0`),
       ])
-      expect(stderr).toContain('kubectl apply --server-side')
+      expect(stderr).toContain('its CRDs were applied first')
       expect(stderr).toContain('Pinning and upgrading the charts')
     },
   )
@@ -161,4 +188,12 @@ describe('just monitoring', () => {
     expect(stderr).toContain('https://helm.sh')
     expect(await calls()).toEqual([])
   })
+})
+
+withJust('the README names the pinned chart versions', async () => {
+  const readme = await Bun.file(join(root, 'README.md')).text()
+  expect(readme).toContain(`kube-prometheus-stack **${evaluate('kps_chart_version')}**`)
+  expect(readme).toContain(`metrics-server **${evaluate('metrics_server_chart_version')}**`)
+  expect(readme).toContain(`--version\n     ${evaluate('kps_chart_version')} -n monitoring`)
+  expect(readme).toContain(`--version ${evaluate('metrics_server_chart_version')} -n kube-system`)
 })
