@@ -2,11 +2,11 @@
 // output can be shown, diffed or pasted. Apply with `kubectl apply -k`, not with this output.
 import { stringify } from 'yaml'
 import { environmentArgs } from './cli.ts'
-import { keysDeployable } from './keys-policy.ts'
+import { deployable } from './keys-policy.ts'
 import { overlayDir, render } from './render.ts'
 
 const args = environmentArgs('render')
-if (!(await keysDeployable(args))) process.exit(1)
+if (!(await deployable(args))) process.exit(1)
 try {
   const objects = await render(overlayDir(args.root, args.env))
   for (const o of objects) {

@@ -115,6 +115,12 @@ export function project(): Promise<string> {
     await envFile('dev', [`EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=${keys.development}`])
     await envFile('staging', [`EXTERNAL_INTEGRATION_KEY_STAGING=${keys.staging}`])
     await envFile('prod', [`EXTERNAL_INTEGRATION_KEY_PRODUCTION=${keys.production}`])
+    // staging and prod refuse their placeholder external URL: point them at the fake.
+    for (const env of ['staging', 'prod']) {
+      const path = join(dir, `k8s/overlays/${env}/kustomization.yaml`)
+      const text = await readFile(path, 'utf8')
+      await writeFile(path, text.replace(/external-logs\.\w+\.example\.invalid/, fakeApiHost))
+    }
     return dir
   })()
   return copy

@@ -132,6 +132,34 @@ describe('just secrets / check-secrets / render', () => {
     },
   )
 
+  test.each([
+    ['staging', 'EXTERNAL_INTEGRATION_KEY_STAGING', 'EXTERNAL_API_URL_STAGING'],
+    ['prod', 'EXTERNAL_INTEGRATION_KEY_PRODUCTION', 'EXTERNAL_API_URL_PRODUCTION'],
+  ] as const)(
+    'check-secrets %s with a real key refuses the placeholder URL until the overlay sets one',
+    async (env, key, variable) => {
+      const root = await copyK8sTree()
+      await Bun.write(envFile(root, env), `${key}=${realKey}\n`)
+      const kustomization = join(overlayDir(root, env), 'kustomization.yaml')
+      const refused = await runScript('check-secrets.ts', ['--k8s', root, env])
+      expect(refused.exitCode).toBe(1)
+      expect(refused.stderr).toMatch(
+        new RegExp(
+          `${lastTwo(root)}/overlays/${env}/kustomization.yaml: ${variable} is still the placeholder https://\\S+\\.invalid/v1/logs: set it to the URL`,
+        ),
+      )
+      const text = await Bun.file(kustomization).text()
+      await Bun.write(kustomization, text.replace(/(?<==https:\/\/)[^/]+/, 'logs.example.com'))
+      const ok = await runScript('check-secrets.ts', ['--k8s', root, env])
+      expect({ code: ok.exitCode, err: ok.stderr }).toEqual({ code: 0, err: '' })
+      await Bun.write(kustomization, text.replace(`- ${variable}=`, '- UNRELATED='))
+      const unset = await runScript('check-secrets.ts', ['--k8s', root, env])
+      expect(unset.exitCode).toBe(1)
+      expect(unset.stderr).toContain(`backend-api-config sets no ${variable}: add it`)
+      expect(refused.stderr + ok.stdout + unset.stderr).not.toContain(realKey)
+    },
+  )
+
   test('a dev file with a quoted key is refused even though dev allows placeholders', async () => {
     const root = await copyK8sTree()
     await Bun.write(envFile(root, 'dev'), `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT="${realKey}"\n`)
