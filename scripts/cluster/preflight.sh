@@ -48,7 +48,9 @@ tool_spec() {
       minimum=20.10.0 version_command=(docker --version)
       install='install Docker Desktop (macOS: `brew install --cask docker`) or Docker Engine on Linux (`sudo apt-get install docker.io`, or https://docs.docker.com/engine/install/)' ;;
     kind)
-      minimum=0.20.0 version_command=(kind version)
+      # 0.30.0 ships the node image pinned in k8s/kind/cluster.yaml (Kubernetes 1.34); kindnet
+      # enforces NetworkPolicies from 0.24 and without its DNS race from 0.25.
+      minimum=0.30.0 version_command=(kind version)
       install='`brew install kind`, or `go install sigs.k8s.io/kind@latest`, or a release binary from https://kind.sigs.k8s.io/docs/user/quick-start/#installation' ;;
     kubectl)
       minimum=1.27.0 version_command=(kubectl version --client)

@@ -10,7 +10,7 @@ import { fakeBin, projectCopy, realJust, run, toolAt } from './fake-tools.ts'
 const realKubectl = Bun.which('kubectl')
 
 const kind = `case "$1" in
-  version) echo "kind v0.24.0 go1.22.6 linux/amd64" ;;
+  version) echo "kind v0.30.1 go1.24.6 linux/amd64" ;;
   get) cat "$fake_dir/clusters" 2>/dev/null || echo "No kind clusters found." >&2 ;;
   create) echo dev-cluster >> "$fake_dir/clusters" ;;
 esac`

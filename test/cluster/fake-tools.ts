@@ -76,7 +76,7 @@ export const toolAt = (name: keyof typeof versions, version: string): string =>
 /** Every tool present and recent enough, the docker engine answering. */
 export const healthyTools = (): Record<string, string> => ({
   docker: toolAt('docker', '27.3.1'),
-  kind: toolAt('kind', '0.24.0'),
+  kind: toolAt('kind', '0.30.1'),
   kubectl: toolAt('kubectl', '1.32.2'),
   helm: toolAt('helm', '3.16.2'),
   bun: toolAt('bun', '1.4.5'),

@@ -27,7 +27,7 @@ const install: Record<Tool, string> = {
 }
 const minimum: Record<Tool, string> = {
   docker: '20.10.0',
-  kind: '0.20.0',
+  kind: '0.30.0',
   kubectl: '1.27.0',
   helm: '3.8.0',
   bun: '1.4.0',
@@ -36,7 +36,7 @@ const tools = Object.keys(minimum) as Tool[]
 const summary = (n: number) =>
   `preflight: ${n} problem(s), nothing was changed: fix them and run \`just preflight\` again`
 const okLine =
-  'preflight: ok: docker 27.3.1 (engine reachable), kind 0.24.0, kubectl 1.32.2, helm 3.16.2, bun 1.4.5\n'
+  'preflight: ok: docker 27.3.1 (engine reachable), kind 0.30.1, kubectl 1.32.2, helm 3.16.2, bun 1.4.5\n'
 
 async function preflight(fakes: Record<string, string>) {
   const bin = await fakeBin(fakes)
@@ -89,13 +89,13 @@ describe('preflight', () => {
   test('the minimum versions themselves pass; numbers compare as numbers (1.100 > 1.27)', async () => {
     const atMinimum = await preflight({
       docker: toolAt('docker', '20.10.0'),
-      kind: toolAt('kind', '0.20.0'),
+      kind: toolAt('kind', '0.30.0'),
       kubectl: toolAt('kubectl', '1.100.0'),
       helm: toolAt('helm', '3.8'),
       bun: toolAt('bun', '1.4.0'),
     })
     expect(atMinimum.stdout).toBe(
-      'preflight: ok: docker 20.10.0 (engine reachable), kind 0.20.0, kubectl 1.100.0, helm 3.8, bun 1.4.0\n',
+      'preflight: ok: docker 20.10.0 (engine reachable), kind 0.30.0, kubectl 1.100.0, helm 3.8, bun 1.4.0\n',
     )
     expect(atMinimum.code).toBe(0)
   })
