@@ -15,7 +15,13 @@ import { median } from './load/stats.ts'
 import { runWrk, wrkSettings } from './load/wrk.ts'
 import { describeMachine } from './machine.ts'
 import { type PeerCommands, type PeerName, startPeer } from './peers.ts'
-import { type BurstFigures, type Figures, type HealthFigures, markdownTable } from './report.ts'
+import {
+  type BurstFigures,
+  type Figures,
+  type HealthFigures,
+  markdownTable,
+  TARGET_BURST,
+} from './report.ts'
 
 const BURST_TIMEOUT_MS = 20_000
 const READY_STARTS = 10
@@ -163,7 +169,7 @@ async function main() {
     ]
     for (const [name, key] of peers) figures[key].healthzRps = await throughput(name, cmds, dir)
     for (const [name, key] of peers) {
-      for (const size of [1000, 5000]) {
+      for (const size of [1000, TARGET_BURST]) {
         figures[key].bursts[size] = await burst(name, cmds, dir, size)
       }
     }

@@ -18,6 +18,8 @@ export const ruleDescriptions: Record<string, string> = {
     "terminationGracePeriodSeconds above the program's exit deadline (src/kit/runtime.ts)",
   'log-volume': 'LOG_DIR on a size-limited emptyDir, the retention (src/kit/config.ts) below it',
   cronjob: 'Forbid, a deadline below the interval and above HEALTH_TIMEOUT_MS',
+  'memory-request':
+    'memory requests at least the peak RSS of `just bench` (bench/results/latest.md) plus the log volume',
 }
 
 export const checkObjects = (objects: K8sObject[]): Finding[] => [

@@ -1,11 +1,13 @@
 // What the manifests must agree on with the programs, computed by the programs' own code from the
 // environment each container gets (its ConfigMaps and literal env): the grace period against the
 // exit deadline after SIGTERM, the log volume against retention, the health Job's deadline against
-// its check timeout and schedule. Generic workload hygiene (probes, resources, images, Pod
+// its check timeout and schedule; and each service's memory request against its peak RSS measured
+// by `just bench` (bench/results/latest.md) plus its memory-backed log volume. Generic workload hygiene (probes, resources, images, Pod
 // Security, schema) is left to the API server (e2e suite) and to kube-score.
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment'
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob'
 import type { IContainer } from 'kubernetes-models/v1/Container'
+import { peakRssFromResults, TARGET_BURST } from '../../bench/report.ts'
 import { longestRequestMs, readBackendConfig } from '../../src/backend/config.ts'
 import { loadHealthConfig } from '../../src/health/config.ts'
 import { type Env, readServiceConfig, type ServiceConfig } from '../../src/kit/config.ts'
@@ -22,6 +24,12 @@ function literalEnv(c: IContainer, objects: K8sObject[], ns?: string): Env {
   for (const e of c.env ?? []) if (e.value !== undefined) env[e.name] = e.value
   return env
 }
+
+const benchResults = 'bench/results/latest.md'
+const peakRssMiB = peakRssFromResults(
+  await Bun.file(new URL(`../../${benchResults}`, import.meta.url)).text(),
+)
+const MiB = 2 ** 20
 
 /** Each service's configuration as its program reads it, and its longest request. */
 const programs: Record<string, (env: Env) => { config: ServiceConfig; longestMs: number }> = {
@@ -60,7 +68,22 @@ function deploymentFindings(o: K8sObject, objects: K8sObject[]): Finding[] {
           `container ${c.name} must mount ${config.logDir} (LOG_DIR) from an emptyDir with a sizeLimit`,
         ),
       )
-    } else if (!(config.logRetention.bytes < quantityBytes(String(limit)))) {
+    } else {
+      const request = c.resources?.requests?.memory
+      const needed = Math.ceil((peakRssMiB ?? Number.NaN) + quantityBytes(String(limit)) / MiB)
+      if (!(request && quantityBytes(String(request)) >= needed * MiB)) {
+        out.push(
+          finding(
+            'memory-request',
+            o,
+            peakRssMiB === undefined
+              ? `${benchResults} has no peak RSS of ours at x${TARGET_BURST}: run \`just bench\``
+              : `container ${c.name}: requests.memory ${request ?? 'unset'} is below its measured peak RSS (${peakRssMiB} MiB at ${TARGET_BURST} in flight, ${benchResults}) plus ${config.logDir}'s memory-backed sizeLimit ${limit}: request at least ${needed}Mi`,
+          ),
+        )
+      }
+    }
+    if (limit && !(config.logRetention.bytes < quantityBytes(String(limit)))) {
       out.push(
         finding(
           'log-volume',

@@ -104,6 +104,25 @@ export const contractBreaks: Break[] = [
     },
   },
   {
+    rule: 'memory-request',
+    what: 'a memory request below the measured peak RSS',
+    env: 'prod',
+    object: data,
+    message: 'requests.memory 96Mi is below its measured peak RSS',
+    apply: (o) => {
+      Object.assign(container(o, data).resources?.requests ?? {}, { memory: '96Mi' })
+    },
+  },
+  {
+    rule: 'memory-request',
+    what: 'a larger memory-backed log volume that the request does not cover',
+    object: backend,
+    message: "plus /logs's memory-backed sizeLimit 64Mi",
+    apply: (o) => {
+      Object.assign(pod(o, backend).volumes?.[0]?.emptyDir ?? {}, { sizeLimit: '64Mi' })
+    },
+  },
+  {
     rule: 'cronjob',
     what: 'overlapping runs allowed',
     object: cron,

@@ -1,6 +1,7 @@
 // A negative test per rule: one deliberate break in a rendered overlay, and the checker must name
 // the broken object and the rule.
 import { beforeAll, describe, expect } from 'bun:test'
+import { peakRssFromResults } from '../../bench/report.ts'
 import { checkObjects, ruleDescriptions } from '../../scripts/k8s/checks.ts'
 import { type K8sObject, objectId, podTemplates } from '../../scripts/k8s/objects.ts'
 import {
@@ -53,4 +54,15 @@ describe('every rule has a negative test', () => {
       }
     })
   }
+})
+
+describe('the peak RSS the memory requests are held to', () => {
+  test('is read from the committed bench result, and a row or column missing reads as none', async () => {
+    const page = await Bun.file(new URL('../../bench/results/latest.md', import.meta.url)).text()
+    const peak = peakRssFromResults(page)
+    expect(peak).toBeGreaterThan(0)
+    expect(peakRssFromResults(page.replace(`${peak} MiB`, '300 MiB'))).toBe(300)
+    expect(peakRssFromResults(page.replace('| ours |', '| mine |'))).toBeUndefined()
+    expect(peakRssFromResults('')).toBeUndefined()
+  })
 })
