@@ -32,7 +32,7 @@ describe('NetworkPolicies', () => {
   )
 
   onCluster(
-    'a Prometheus pod in `monitoring` reaches /metrics of both',
+    'a Prometheus pod in `monitoring` reaches /metrics of both, another pod there does not',
     async () => {
       const namespace = await kubectl(
         'create',
@@ -47,6 +47,10 @@ describe('NetworkPolicies', () => {
         const answer = await probeFrom('monitoring', prometheus, `${url}/metrics`)
         expect(answer.status, JSON.stringify(answer)).toBe(200)
         expect(answer.body).toContain('# HELP')
+        // Any other pod there (Grafana, the operator, a debug pod) is refused.
+        expect(await probeFrom('monitoring', { app: 'e2e-probe' }, `${url}/metrics`)).toEqual({
+          error: 'ECONNREFUSED',
+        })
       }
     },
     2 * MINUTE,
