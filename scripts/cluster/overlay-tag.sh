@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `overlay-tag.sh ENV`: the tag the overlay gives backend-api, data-api and health-check (dev: v1,
-# staging and prod: 1.0.0), read from the rendered overlay, so that `just up ENV` builds and loads
-# exactly the images the pods will ask for (kind nodes cannot pull them from anywhere).
+# staging and prod: 1.0.0), read from the rendered overlay: `just up ENV` builds the images with it,
+# and build-tag.sh adds their content hash for the tag the pods then run.
 # The images come out of the parsed objects (`kubectl patch --local` with an empty patch prints
 # each one through a jsonpath, offline), not out of the YAML text.
 set -uo pipefail

@@ -31,6 +31,9 @@ case $key in
   images)
     label='build the images' long=yes
     next='fix the build error above, then run `just images` (and `just up` again)' ;;
+  tag)
+    label='tag the images by their content'
+    next='`docker images` must list backend-api, data-api and health-check with the overlay'"'"'s tag: `just images TAG` builds them' ;;
   load)
     label="load the images into $cluster" long=yes
     next='`docker images` must list backend-api, data-api and health-check with that tag: run `just images TAG`, then `just load TAG` (dev: v1); "content digest ... not found" even from the archive: README, Troubleshooting' ;;
@@ -57,7 +60,7 @@ case $key in
     next='kubectl diff could not compare: check `kubectl auth can-i patch deployments -n backend-namespace` and the error above' ;;
   apply)
     label='apply the overlay' long=yes
-    next='`just render ENV` shows what would be applied; a missing CRD (ServiceMonitor) means `just monitoring` has not run yet' ;;
+    next='`just render ENV` shows what would be applied; "unknown flag: --prune-allowlist" means kubectl older than 1.27: upgrade it' ;;
   rollout)
     label='wait for the rollout' long=yes
     next='' ;; # read from the pods when it fails (rollout_next)

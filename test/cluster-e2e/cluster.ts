@@ -308,6 +308,20 @@ export async function probeFrom(
 
 export const fakeApiHost = 'fake-external-api.e2e-fixtures.svc.cluster.local'
 
+/** The tag of the build `just up` deployed last (scripts/cluster/build-tag.sh), read off the backend. */
+export async function deployedTag(): Promise<string> {
+  const image = await kubectl(
+    'get',
+    'deployment',
+    'backend-api',
+    '-n',
+    'backend-namespace',
+    '-o',
+    'jsonpath={.spec.template.spec.containers[0].image}',
+  )
+  return image.slice(image.lastIndexOf(':') + 1)
+}
+
 /** Writes the test overlay's generated inputs into the project copy and applies it. */
 async function applyTestOverlay(): Promise<void> {
   const dir = await overlayDir()
@@ -319,12 +333,12 @@ async function applyTestOverlay(): Promise<void> {
   )
   const image = await fixtureImage()
   const kustomization = join(dir, 'kustomization.yaml')
+  const build = await deployedTag()
   await writeFile(
     kustomization,
-    (await readFile(kustomization, 'utf8')).replace(
-      'newTag: E2E_FIXTURE_TAG',
-      `newTag: ${image.split(':')[1]}`,
-    ),
+    (await readFile(kustomization, 'utf8'))
+      .replace('newTag: E2E_FIXTURE_TAG', `newTag: ${image.split(':')[1]}`)
+      .replaceAll('newTag: E2E_BUILD_TAG', `newTag: "${build}"`),
   )
   await kubectl('apply', '-k', dir)
   for (const [namespace, deployment] of [
