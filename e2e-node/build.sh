@@ -64,4 +64,4 @@ done
 timed deb "$containerd_deb" "$containerd_suite" "$(containerd_dir)"
 timed deb "$busybox_deb" bookworm "$(busybox_dir)"
 timed images
-say "build ready in $((SECONDS - started))s (cache: $cache_dir)"
+say "build ready in $((SECONDS - started))s (caches: $tools_cache, $cache_dir)"
