@@ -59,7 +59,11 @@ build_tool() {
   # etcd's main package is go.etcd.io/etcd/server/v3: go names its binary after "server".
   [ -f "$out/server" ] && mv "$out/server" "$out/etcd"
   touch "$out/.done"
-  find "$tools_cache" -maxdepth 1 -name "$name-*" ! -path "$out" -exec rm -rf {} +
+  # (exactly NAME-<hash>: prometheus must not take prometheus-operator's builds with it)
+  local old
+  for old in "$tools_cache/$name"-*; do
+    if [[ $old =~ /$name-[0-9a-f]{16}$ && $old != "$out" ]]; then rm -rf "$old"; fi
+  done
 }
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
