@@ -44,7 +44,9 @@ images() {
   local context target image
   context=$(mktemp -d)
   cp "$(bin_dir pause)/pause" "$(bin_dir coredns)/coredns" "$(bin_dir metrics-server)/metrics-server" \
-    "$(bin_dir local-path-provisioner)/local-path-provisioner" "$(busybox_dir)/bin/busybox" "$context/"
+    "$(bin_dir local-path-provisioner)/local-path-provisioner" "$(busybox_dir)/bin/busybox" \
+    "$(bin_dir prometheus-operator)/operator" "$(bin_dir prometheus-operator)/prometheus-config-reloader" \
+    "$(bin_dir prometheus)/prometheus" "$context/"
   cp "$e2e_dir/images/Dockerfile" "$context/"
   for image in "${node_images[@]}"; do
     docker image inspect "$image" >/dev/null 2>&1 && continue
@@ -58,7 +60,7 @@ images() {
 }
 
 started=$SECONDS
-for tool in kubernetes coredns kube-router metrics-server local-path-provisioner pause; do
+for tool in kubernetes coredns kube-router metrics-server local-path-provisioner prometheus-operator prometheus pause; do
   timed build_tool "$tool"
 done
 timed deb "$containerd_deb" "$containerd_suite" "$(containerd_dir)"

@@ -42,6 +42,8 @@ coredns_version=$(module_version coredns github.com/coredns/coredns)
 kube_router_version=$(module_version kube-router github.com/cloudnativelabs/kube-router/v2)
 metrics_server_version=$(module_version metrics-server sigs.k8s.io/metrics-server)
 local_path_version=$(module_version local-path-provisioner github.com/rancher/local-path-provisioner)
+prometheus_operator_version=$(module_version prometheus-operator github.com/prometheus-operator/prometheus-operator)
+prometheus_version=$(prometheus_release)
 
 containerd_dir() { echo "$cache_dir/debs/${containerd_deb//[=:~+]/_}"; }
 busybox_dir() { echo "$cache_dir/debs/${busybox_deb//[=:~+]/_}"; }
@@ -54,7 +56,11 @@ metrics_server_image=$image_prefix/metrics-server:$metrics_server_version
 local_path_image=$image_prefix/local-path-provisioner:$local_path_version
 busybox_version=${busybox_deb#*=}
 helper_image=$image_prefix/local-path-helper:busybox-${busybox_version//[:+~]/_}
-node_images=("$pause_image" "$coredns_image" "$metrics_server_image" "$local_path_image" "$helper_image")
+operator_image=$image_prefix/prometheus-operator:$prometheus_operator_version
+reloader_image=$image_prefix/prometheus-config-reloader:$prometheus_operator_version
+prometheus_image=$image_prefix/prometheus:$prometheus_version
+node_images=("$pause_image" "$coredns_image" "$metrics_server_image" "$local_path_image" "$helper_image"
+  "$operator_image" "$reloader_image" "$prometheus_image")
 
 say() { echo "e2e-node: $*" >&2; }
 die() {

@@ -337,20 +337,40 @@ addons() {
   modules=$(go env GOMODCACHE)
   local -A bases=(
     [local-path-provisioner]=github.com/rancher/local-path-provisioner@$local_path_version/deploy
-    [metrics-server]=sigs.k8s.io/metrics-server@$metrics_server_version/manifests/base)
+    [metrics-server]=sigs.k8s.io/metrics-server@$metrics_server_version/manifests/base
+    [prometheus-operator]=github.com/prometheus-operator/prometheus-operator@$prometheus_operator_version/example/rbac/prometheus-operator)
   # kustomize takes only relative paths.
   for name in "${!bases[@]}"; do
     [ -d "$modules/${bases[$name]}" ] || (cd "$(module_dir "$name")" && go mod download)
     mkdir -p "$work/$name"
+    # A directory of plain manifests (the operator's) is copied in and listed file by file
+    # (kustomize loads files only from below its own directory); its ServiceMonitor of itself is
+    # left out.
+    local resources base=$modules/${bases[$name]} file
+    if [ -f "$base/kustomization.yaml" ]; then
+      resources=$(realpath --relative-to "$work/$name" "$base")
+    else
+      mkdir -p "$work/$name/upstream"
+      resources=''
+      for file in "$base"/*.yaml; do
+        [[ $file == *service-monitor* ]] && continue
+        cp "$file" "$work/$name/upstream/"
+        resources=${resources:+$resources,}upstream/${file##*/}
+      done
+    fi
     printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [%s]\ncomponents: [%s]\n' \
-      "$(realpath --relative-to "$work/$name" "$modules/${bases[$name]}")" \
+      "$resources" \
       "$(realpath --relative-to "$work/$name" "$e2e_dir/addons/$name")" >"$work/$name/kustomization.yaml"
   done
+  # The operator's manifests name no namespace of their own (default): it runs in monitoring, as
+  # kube-prometheus-stack's does.
+  printf 'namespace: monitoring\n' >>"$work/prometheus-operator/kustomization.yaml"
   # The placeholders in addons/: images are split at the tag's colon for kustomize's images:.
   local images="s|E2E_DNS_SERVICE_IP|$dns_service_ip|; s|E2E_LOCAL_PATH_DIR|$state_dir/local-path|"
   images="$images; s|E2E_COREDNS_IMAGE|$coredns_image|; s|E2E_HELPER_IMAGE|$helper_image|"
   images="$images; s|E2E_LOCAL_PATH_IMAGE_NAME|${local_path_image%:*}|; s|E2E_LOCAL_PATH_IMAGE_TAG|${local_path_image##*:}|"
   images="$images; s|E2E_METRICS_SERVER_IMAGE_NAME|${metrics_server_image%:*}|; s|E2E_METRICS_SERVER_IMAGE_TAG|${metrics_server_image##*:}|"
+  images="$images; s|E2E_OPERATOR_IMAGE_NAME|${operator_image%:*}|; s|E2E_OPERATOR_IMAGE_TAG|${operator_image##*:}|; s|E2E_RELOADER_IMAGE|$reloader_image|"
   {
     sed "$images" "$e2e_dir/addons/coredns.yaml"
     echo ---
@@ -358,10 +378,16 @@ addons() {
     node_kubectl kustomize "$work/local-path-provisioner" | sed "$images"
     echo ---
     node_kubectl kustomize "$work/metrics-server" 2> >(grep -v commonLabels >&2) | sed "$images"
+    echo ---
+    node_kubectl create namespace monitoring --dry-run=client -o yaml
   } | node_kubectl apply --server-side -f - >/dev/null
+  # The operator's CRDs, then the operator (its Deployment needs the CRDs to start watching).
+  node_kubectl apply --server-side -f "$modules/${bases[prometheus-operator]%/rbac/*}/prometheus-operator-crd/" >/dev/null
+  node_kubectl kustomize "$work/prometheus-operator" | sed "$images" | node_kubectl apply --server-side -f - >/dev/null
   node_kubectl rollout status -n kube-system deployment/coredns --timeout 120s >/dev/null
   node_kubectl rollout status -n local-path-storage deployment/local-path-provisioner --timeout 120s >/dev/null
   node_kubectl rollout status -n kube-system deployment/metrics-server --timeout 180s >/dev/null
+  node_kubectl rollout status -n monitoring deployment/prometheus-operator --timeout 120s >/dev/null
   wait_for 120 "metrics API" node_kubectl wait --for condition=Available --timeout 2s apiservice/v1beta1.metrics.k8s.io
 }
 

@@ -23,6 +23,15 @@ module_version() {
     "$(module_dir "$1")/go.mod"
 }
 
+# Prometheus's Go module numbers its release 3.X.Y as v0.3XX.Y: v0.305.0 is Prometheus v3.5.0.
+prometheus_release() {
+  local v minor
+  v=$(module_version prometheus github.com/prometheus/prometheus)
+  minor=${v#v0.}
+  minor=${minor%%.*}
+  echo "v${minor:0:1}.$((10#${minor:1})).${v##*.}"
+}
+
 # Kubernetes binaries report their version from these variables (a plain `go build` says v0.0.0).
 ldflags() {
   local flags='-s -w'
@@ -34,6 +43,8 @@ ldflags() {
     flags="$flags -X k8s.io/component-base/version.gitVersion=$v -X k8s.io/component-base/version.gitMajor=1"
     flags="$flags -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/client-go/pkg/version.gitVersion=$v"
     flags="$flags -X k8s.io/component-base/version.gitTreeState=clean"
+  elif [ "$1" = prometheus ]; then
+    flags="$flags -X github.com/prometheus/common/version.Version=$(prometheus_release | cut -c2-)"
   fi
   echo "$flags"
 }
