@@ -4,7 +4,8 @@
 // services through their Services and NetworkPolicies, load and evaluate every rule, answer every
 // dashboard query that needs only our own series, and raise and clear an alert.
 // kube-state-metrics, the kubelet's cAdvisor scrape and node-exporter are parts of the chart that
-// do not run here: the queries that need them (kube_*, container_*, node_*) are listed, not judged.
+// do not run on the e2e node: the queries that need them (kube_*, container_*, node_*) are listed,
+// not judged. On kind (CLUSTER_PROVIDER=kind) the chart's own Prometheus is the one examined.
 import { beforeAll, describe, expect } from 'bun:test'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -17,6 +18,7 @@ import {
   onCluster,
   probeFrom,
   project,
+  provider,
   repoRoot,
   sh,
   testStack,
@@ -42,38 +44,45 @@ const instant = (expr: string) =>
 beforeAll(async () => {
   if (!process.env.E2E_CLUSTER) return
   await testStack()
-  const dir = await project()
-  const lib = await sh(['bash', '-c', 'source e2e-node/lib.sh && echo "$prometheus_image"'])
-  const image = lib.stdout.trim()
-  const manifest = (
-    await readFile(join(repoRoot, 'test/cluster-e2e/monitoring/prometheus.yaml'), 'utf8')
-  )
-    .replace('E2E_PROMETHEUS_IMAGE', image)
-    .replace('E2E_PROMETHEUS_VERSION', image.slice(image.lastIndexOf(':') + 1))
-  await writeFile(join(dir, 'e2e-prometheus.yaml'), manifest)
-  await kubectl('apply', '-f', join(dir, 'e2e-prometheus.yaml'))
   // What `just monitoring` applies after the chart.
   await kubectl('apply', '-k', 'k8s/monitoring')
-  const ip = await waitFor(
-    'the Prometheus pod to be Ready',
-    async () => {
-      const pod = await sh([
-        'kubectl',
-        'get',
-        'pod',
-        '-n',
-        'monitoring',
-        '-l',
-        'app.kubernetes.io/name=prometheus',
-        '-o',
-        'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status} {.items[0].status.podIP}',
-      ])
-      const [ready, address] = pod.stdout.split(' ')
-      return ready === 'True' && address ? address : undefined
-    },
-    4 * MINUTE,
-  )
-  api = `http://${ip}:9090`
+  if (provider === 'kind') {
+    // kind: the chart's own Prometheus (`just up` installed it), on the NodePort the kind config
+    // publishes on loopback.
+    api = 'http://127.0.0.1:30000'
+  } else {
+    const dir = await project()
+    const lib = await sh(['bash', '-c', 'source e2e-node/lib.sh && echo "$prometheus_image"'])
+    const image = lib.stdout.trim()
+    const manifest = (
+      await readFile(join(repoRoot, 'test/cluster-e2e/monitoring/prometheus.yaml'), 'utf8')
+    )
+      .replace('E2E_PROMETHEUS_IMAGE', image)
+      .replace('E2E_PROMETHEUS_VERSION', image.slice(image.lastIndexOf(':') + 1))
+    await writeFile(join(dir, 'e2e-prometheus.yaml'), manifest)
+    await kubectl('apply', '-f', join(dir, 'e2e-prometheus.yaml'))
+    // The suite runs inside the node's network namespace: the pod's address is reachable.
+    const ip = await waitFor(
+      'the Prometheus pod to be Ready',
+      async () => {
+        const pod = await sh([
+          'kubectl',
+          'get',
+          'pod',
+          '-n',
+          'monitoring',
+          '-l',
+          'app.kubernetes.io/name=prometheus',
+          '-o',
+          'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status} {.items[0].status.podIP}',
+        ])
+        const [ready, address] = pod.stdout.split(' ')
+        return ready === 'True' && address ? address : undefined
+      },
+      4 * MINUTE,
+    )
+    api = `http://${ip}:9090`
+  }
   // Traffic: GET / and the health endpoints of both, from where the services admit it.
   for (const url of services.map(
     (s) => `http://${s}.${s.startsWith('backend') ? 'backend' : 'data'}-namespace/`,
