@@ -1,25 +1,14 @@
 // `just check-manifests`: renders every overlay with the example keys and checks it offline.
 //   bun run scripts/k8s/check-manifests.ts [--k8s DIR] [ENV ...]
-import { parseArgs } from 'node:util'
 import { checkOverlays, ruleDescriptions } from './checks.ts'
+import { environmentsArgs } from './cli.ts'
 import { formatFinding } from './objects.ts'
-import { environments, isEnvironment, k8sRoot } from './render.ts'
 
-const { values, positionals } = parseArgs({
-  args: Bun.argv.slice(2),
-  options: { k8s: { type: 'string', default: k8sRoot } },
-  allowPositionals: true,
-})
-const unknown = positionals.filter((p) => !isEnvironment(p))
-if (unknown.length > 0) {
-  console.error(`unknown environment ${unknown.join(', ')}: use ${environments.join(', ')}`)
-  process.exit(2)
-}
-const envs = positionals.length > 0 ? positionals.filter(isEnvironment) : environments
+const { root, envs } = environmentsArgs()
 
 try {
   let failed = 0
-  for (const { env, counts, findings } of await checkOverlays(values.k8s, envs)) {
+  for (const { env, counts, findings } of await checkOverlays(root, envs)) {
     const total = Object.values(counts).reduce((a, b) => a + b, 0)
     const summary = Object.entries(counts)
       .map(([kind, n]) => `${n} ${kind}`)

@@ -26,3 +26,21 @@ export function environmentArgs(recipe: string): EnvironmentArgs {
   const keysPath = envFile(values.k8s, env)
   return { env, root: values.k8s, keysPath, keysFile: relative(process.cwd(), keysPath) }
 }
+
+/** `[--k8s DIR] [ENV ...]`: the overlays to check (all when none is named) and the k8s/ tree. */
+export function environmentsArgs(): { root: string; envs: readonly Environment[] } {
+  const { values, positionals } = parseArgs({
+    args: Bun.argv.slice(2),
+    options: { k8s: { type: 'string', default: k8sRoot } },
+    allowPositionals: true,
+  })
+  const unknown = positionals.filter((p) => !isEnvironment(p))
+  if (unknown.length > 0) {
+    console.error(`unknown environment ${unknown.join(', ')}: use ${environments.join(', ')}`)
+    process.exit(2)
+  }
+  return {
+    root: values.k8s,
+    envs: positionals.length > 0 ? positionals.filter(isEnvironment) : environments,
+  }
+}

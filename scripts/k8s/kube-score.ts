@@ -4,28 +4,10 @@
 // made only on the object, with a `kube-score/ignore` annotation and a comment saying why.
 //   bun run scripts/k8s/kube-score.ts [--k8s DIR] [ENV ...]
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
-import {
-  environments,
-  isEnvironment,
-  k8sRoot,
-  overlayDir,
-  renderText,
-  repoRoot,
-  withExampleKeys,
-} from './render.ts'
+import { environmentsArgs } from './cli.ts'
+import { overlayDir, renderText, repoRoot, withExampleKeys } from './render.ts'
 
-const { values, positionals } = parseArgs({
-  args: Bun.argv.slice(2),
-  options: { k8s: { type: 'string', default: k8sRoot } },
-  allowPositionals: true,
-})
-const unknown = positionals.filter((p) => !isEnvironment(p))
-if (unknown.length > 0) {
-  console.error(`unknown environment ${unknown.join(', ')}: use ${environments.join(', ')}`)
-  process.exit(2)
-}
-const envs = positionals.length > 0 ? positionals.filter(isEnvironment) : environments
+const { root, envs } = environmentsArgs()
 
 async function run(command: string[], stdin?: string) {
   const proc = Bun.spawn(command, {
@@ -56,7 +38,7 @@ const kubernetesVersion = goMod.match(/^\s*k8s\.io\/kubernetes (v\d+\.\d+)/m)?.[
 try {
   const binary = await kubeScore()
   let problems = 0
-  await withExampleKeys(values.k8s, async (copy) => {
+  await withExampleKeys(root, async (copy) => {
     for (const env of envs) {
       const overlay = overlayDir(copy, env)
       const text = [await renderText(overlay), await renderText(join(overlay, 'log-reader'))]
