@@ -12,7 +12,7 @@ test('defaults match docs/DESIGN.md', () => {
     serviceName: 'data-api',
     shutdownDrainMs: 5000,
     logLevel: 'info',
-    logRetention: { files: 10_000, bytes: 268_435_456 },
+    logRetention: { files: 10_000, bytes: 268_435_456, downloadBytes: 41_943_040 },
   })
 })
 
@@ -81,9 +81,20 @@ test('an ENV_FILE that is a directory is a configuration error naming the errno'
   )
 })
 
-test('LOG_RETENTION_FILES and LOG_RETENTION_BYTES are read and checked', () => {
-  const env = { LOG_RETENTION_FILES: '50', LOG_RETENTION_BYTES: '25165824' }
-  expect(readServiceConfig(env, 'x').logRetention).toEqual({ files: 50, bytes: 25_165_824 })
+test('LOG_RETENTION_FILES, _BYTES and _DOWNLOAD_BYTES are read and checked', () => {
+  const env = {
+    LOG_RETENTION_FILES: '50',
+    LOG_RETENTION_BYTES: '25165824',
+    LOG_RETENTION_DOWNLOAD_BYTES: '20971520',
+  }
+  expect(readServiceConfig(env, 'x').logRetention).toEqual({
+    files: 50,
+    bytes: 25_165_824,
+    downloadBytes: 20_971_520,
+  })
+  expect(() => readServiceConfig({ LOG_RETENTION_DOWNLOAD_BYTES: '1048576' }, 'x')).toThrow(
+    'LOG_RETENTION_DOWNLOAD_BYTES="1048576" is invalid: use a whole number from 10485760',
+  )
   expect(() => readServiceConfig({ LOG_RETENTION_FILES: '0' }, 'x')).toThrow(
     'LOG_RETENTION_FILES="0" is invalid: use a whole number from 1',
   )

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'dotenv'
-import { DEFAULT_RETENTION, type RetentionLimits } from './log-retention.ts'
+import { DEFAULT_RETENTION, MAX_DOWNLOAD_BYTES, type RetentionLimits } from './log-retention.ts'
 
 export type Env = Record<string, string | undefined>
 
@@ -82,6 +82,13 @@ export function readServiceConfig(env: Env, defaultName: string): ServiceConfig 
     logRetention: {
       files: readInt(env, 'LOG_RETENTION_FILES', DEFAULT_RETENTION.files, 1, 100_000_000),
       bytes: readInt(env, 'LOG_RETENTION_BYTES', DEFAULT_RETENTION.bytes, 4096, 2 ** 50),
+      downloadBytes: readInt(
+        env,
+        'LOG_RETENTION_DOWNLOAD_BYTES',
+        DEFAULT_RETENTION.downloadBytes,
+        MAX_DOWNLOAD_BYTES,
+        2 ** 50,
+      ),
     },
   }
 }

@@ -14,6 +14,7 @@ export const EXTERNAL_OUTCOMES = [
   'timeout',
   'oversize',
   'not_configured',
+  'busy',
 ] as const
 export type ExternalOutcome = (typeof EXTERNAL_OUTCOMES)[number]
 

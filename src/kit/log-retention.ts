@@ -1,17 +1,37 @@
 // What LOG_DIR holds, kept in memory so that pruning and /logs never scan the directory: built
 // once at start-up from readdir + stat, then updated by every write and every deletion.
-import { readdir, rm, stat } from 'node:fs/promises'
+import { lstat, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 
+/** The most one downloaded body may hold: each download in progress reserves this much. */
+export const MAX_DOWNLOAD_BYTES = 10 * 1024 * 1024
+
 export interface RetentionLimits {
-  /** LOG_RETENTION_FILES: most log files kept. */
+  /** LOG_RETENTION_FILES: most work log files (`GET /`) kept. */
   files: number
-  /** LOG_RETENTION_BYTES: most bytes the log files may occupy. */
+  /** LOG_RETENTION_BYTES: most bytes the work log files may occupy. */
   bytes: number
+  /**
+   * LOG_RETENTION_DOWNLOAD_BYTES: most bytes downloaded bodies may occupy, downloads in progress
+   * included (MAX_DOWNLOAD_BYTES each), so it also sets how many may run at once. A budget of
+   * its own: downloads never evict work logs, nor work logs downloads.
+   */
+  downloadBytes: number
 }
 
-/** LOG_RETENTION_FILES / LOG_RETENTION_BYTES when unset. */
-export const DEFAULT_RETENTION: RetentionLimits = { files: 10_000, bytes: 256 * 1024 * 1024 }
+/** The retention limits when unset. */
+export const DEFAULT_RETENTION: RetentionLimits = {
+  files: 10_000,
+  bytes: 256 * 1024 * 1024,
+  downloadBytes: 4 * MAX_DOWNLOAD_BYTES,
+}
+
+/** How many downloads fit in the budget at once. */
+export const downloadsAtOnce = (limits: RetentionLimits) =>
+  Math.floor(limits.downloadBytes / MAX_DOWNLOAD_BYTES)
+
+/** Downloaded bodies are stored under the label `external-<env>`. */
+export const isDownload = (name: string) => /^\d{8}T\d{9}Z-external-/.test(name)
 
 /**
  * What a file of `size` bytes occupies: tmpfs (an emptyDir with `medium: Memory`) and the usual
@@ -49,16 +69,19 @@ export class LogIndex {
     return this.names.slice(Math.max(0, this.names.length - limit)).reverse()
   }
 
+  get size(): number {
+    return this.names.length
+  }
+
   /**
-   * Takes the oldest files out of the index until both limits hold, and returns them for
-   * deletion. The newest file always stays, so a request never gets a name that is already gone.
+   * Takes the oldest files out of the index until they number at most `files` and occupy at most
+   * `bytes`, and returns them for deletion. Unless `keepNewest` is false, the newest file always
+   * stays, so a request never gets a name that is already gone.
    */
-  takeExcess(limits: RetentionLimits): string[] {
+  takeExcess(files: number, bytes: number, keepNewest = true): string[] {
     const excess: string[] = []
-    while (
-      this.names.length > 1 &&
-      (this.names.length > limits.files || this.total > limits.bytes)
-    ) {
+    const floor = keepNewest ? 1 : 0
+    while (this.names.length > floor && (this.names.length > files || this.total > bytes)) {
       const oldest = this.names.shift() as string
       this.total -= this.sizes.get(oldest) ?? 0
       this.sizes.delete(oldest)
@@ -79,7 +102,11 @@ const isTempName = (name: string) => name.startsWith('.') && name.endsWith('.tmp
  * This is pruning by policy (LOG_RETENTION_FILES / LOG_RETENTION_BYTES), documented as such.
  */
 export class Retention {
-  readonly index = new LogIndex()
+  /** Files written whole: `GET /`'s entries. */
+  readonly work = new LogIndex()
+  /** Downloaded bodies, with the space reserved for the downloads in progress. */
+  readonly downloads = new LogIndex()
+  private reserved = 0
   /** Temp files this process is writing right now: never swept. */
   readonly ownTemps = new Set<string>()
   private running: Promise<void> | null = null
@@ -91,21 +118,28 @@ export class Retention {
     private readonly limits: RetentionLimits,
   ) {}
 
-  /** Indexes the log files already there and sweeps stale temps (one directory scan), then prunes. */
+  private indexOf(name: string): LogIndex {
+    return isDownload(name) ? this.downloads : this.work
+  }
+
+  /**
+   * Indexes the log files already there and sweeps stale temps (one directory scan), then prunes.
+   * Only regular files count: a symlink, FIFO or directory named like a log file is left alone.
+   */
   async load(isLogFile: (name: string) => boolean): Promise<void> {
     const listing = await readdir(this.dir).catch(() => [] as string[])
     const names = listing.filter(isLogFile)
     const sizes = await Promise.all(
       names.map((name) =>
-        stat(join(this.dir, name)).then(
-          (s) => s.size,
+        lstat(join(this.dir, name)).then(
+          (s) => (s.isFile() ? s.size : undefined),
           () => undefined,
         ),
       ),
     )
     for (const [i, name] of names.entries()) {
       const size = sizes[i]
-      if (size !== undefined) this.index.add(name, size)
+      if (size !== undefined) this.indexOf(name).add(name, size)
     }
     await this.sweepTemps(listing)
     this.prune()
@@ -114,8 +148,38 @@ export class Retention {
 
   /** Records a new file and prunes in the background. */
   added(name: string, size: number): void {
-    this.index.add(name, size)
+    this.indexOf(name).add(name, size)
     this.prune()
+  }
+
+  /** Forgets a file that is gone (deleted by hand) or must not be read. */
+  forget(name: string): void {
+    this.indexOf(name).remove(name)
+  }
+
+  /** The newest `limit` log files of both kinds, newest first. */
+  newest(limit: number): string[] {
+    const merged = [...this.work.newest(limit), ...this.downloads.newest(limit)]
+    return merged.sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, limit)
+  }
+
+  /**
+   * Reserves MAX_DOWNLOAD_BYTES for a download about to start, deleting the oldest downloaded
+   * bodies to make room; false when the downloads in progress already fill the budget.
+   * Resolves once the room is free on disk.
+   */
+  async reserveDownload(): Promise<boolean> {
+    if (this.reserved + MAX_DOWNLOAD_BYTES > this.limits.downloadBytes) return false
+    this.reserved += MAX_DOWNLOAD_BYTES
+    this.prune()
+    await this.settled()
+    return true
+  }
+
+  /** Gives a reservation back; with the downloaded file's `name`, records it in the same step. */
+  releaseDownload(name?: string, size = 0): void {
+    this.reserved -= MAX_DOWNLOAD_BYTES
+    if (name) this.added(name, size)
   }
 
   /** Resolves once the pruning started so far has finished. */
@@ -137,9 +201,17 @@ export class Retention {
   private async pruneUntilWithin(): Promise<void> {
     do {
       this.again = false
-      for (const name of this.index.takeExcess(this.limits)) {
-        await rm(join(this.dir, name), { force: true }).catch(() => {})
-      }
+      const { files, bytes, downloadBytes } = this.limits
+      const excess = [
+        ...this.work.takeExcess(files, bytes),
+        // With downloads in progress, their reservations may take the place of the newest body.
+        ...this.downloads.takeExcess(
+          Number.POSITIVE_INFINITY,
+          downloadBytes - this.reserved,
+          this.reserved === 0,
+        ),
+      ]
+      for (const name of excess) await rm(join(this.dir, name), { force: true }).catch(() => {})
       if (Date.now() - this.sweptAt >= STALE_TEMP_MS) await this.sweepTemps()
     } while (this.again)
   }
@@ -155,7 +227,7 @@ export class Retention {
     const temps = names.filter((name) => isTempName(name) && !this.ownTemps.has(name))
     for (const name of temps) {
       const path = join(this.dir, name)
-      const info = await stat(path).catch(() => null)
+      const info = await lstat(path).catch(() => null)
       if (info && this.sweptAt - info.mtimeMs > STALE_TEMP_MS) {
         await rm(path, { force: true }).catch(() => {})
       }

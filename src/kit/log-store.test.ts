@@ -1,5 +1,5 @@
 import { beforeEach, expect, test } from 'bun:test'
-import { readdir, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises'
+import { readdir, readFile, rm, symlink, truncate, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { tempDir } from '../../test/support/temp.ts'
 import { failureReason, LogStore, LogWriteError, MAX_SHOWN_BYTES } from './log-store.ts'
@@ -117,4 +117,46 @@ test('errno codes map to metric reasons, unknown ones to "other"', () => {
   expect(failureReason(err('EWEIRD'))).toBe('other')
   expect(failureReason(err())).toBe('other')
   expect(failureReason(null)).toBe('other')
+})
+
+test('a FIFO or a symlink named like a log file is skipped, never opened or followed', async () => {
+  const store = new LogStore(dir)
+  const real = await store.write('info', 'real entry')
+  const outside = join(await tempDir('outside'), 'secret.txt')
+  await writeFile(outside, 'outside LOG_DIR')
+  const fifo = '20260101T000000000Z-info-000001-aaaaaaaa.log'
+  const link = '20260101T000000001Z-info-000002-bbbbbbbb.log'
+  expect(Bun.spawnSync(['mkfifo', join(dir, fifo)]).exitCode).toBe(0)
+  await symlink(outside, join(dir, link))
+  const restarted = new LogStore(dir)
+  await restarted.init()
+  expect((await restarted.list(10)).map((e) => e.file)).toEqual([real])
+  // Swapped in after the index was built: the read refuses them just the same.
+  await rm(join(dir, real))
+  expect(Bun.spawnSync(['mkfifo', join(dir, real)]).exitCode).toBe(0)
+  expect(await restarted.list(10)).toEqual([])
+})
+
+test('secrets are redacted from a stored download and from what is read back, also across the 64 KiB cut', async () => {
+  const key = 'stg-key-0a1b2c3d4e5f'
+  const store = new LogStore(dir, {}, undefined, { secrets: [key] })
+  const slot = await store.reserveDownload()
+  const saved = await slot?.save(
+    'external-staging',
+    (async function* () {
+      yield Buffer.from(`{"authorization":"Bearer ${key.slice(0, 5)}`)
+      yield Buffer.from(`${key.slice(5)}"}`)
+    })(),
+  )
+  const stored = await readFile(join(dir, saved?.file ?? ''), 'utf8')
+  expect(stored).toBe('{"authorization":"Bearer [REDACTED]"}')
+  // A file put there by something else, with the key where /logs cuts its content.
+  const name = '20260101T000000000Z-external-staging-000001-cccccccc.log'
+  await writeFile(join(dir, name), `${'x'.repeat(MAX_SHOWN_BYTES - 4)}${key}`)
+  const restarted = new LogStore(dir, {}, undefined, { secrets: [key] })
+  await restarted.init()
+  const shown = (await restarted.list(10)).find((e) => e.file === name)
+  expect(shown?.content).not.toContain(key.slice(0, 4))
+  expect(shown?.content).toEndWith('xxxx[RED') // the placeholder is what gets cut
+  expect(shown?.truncated).toBe(true)
 })

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DEFAULT_RETENTION, Retention, type RetentionLimits } from './log-retention.ts'
+import { Redactor } from './redact.ts'
 
 /** errno codes worth their own metric label; anything else is `other`. */
 const KNOWN_REASONS = [
@@ -40,12 +42,45 @@ export interface LogEntry {
   truncated: boolean
 }
 
+export interface DownloadSlot {
+  save(label: string, body: AsyncIterable<Uint8Array>): Promise<{ file: string; bytes: number }>
+  /** Gives the room back without a file (the download failed); `save` releases by itself. */
+  release(): void
+}
+
 export interface StoreEvents {
   written?: () => void
   failed?: (reason: string) => void
 }
 
 export type Readiness = { ready: true } | { ready: false; reason: string }
+
+export interface StoreOptions {
+  /** Values never to store or serve (the integration keys): replaced by `[REDACTED]`. */
+  secrets?: readonly (string | undefined)[]
+}
+
+/** What a write stores: bytes, or a stream of them (a download, read as it arrives). */
+type Data = string | Uint8Array | AsyncIterable<Uint8Array>
+
+/** Marks an error of the stream being stored (the network, its size), not of the disk. */
+class SourceFailed {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Opens a file for reading only if it is a regular file: O_NOFOLLOW refuses a symlink, and
+ * O_NONBLOCK keeps a FIFO from blocking the open (and with it a thread of the I/O pool).
+ */
+export async function openRegularFile(path: string): Promise<FileHandle | null> {
+  const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK
+  const handle = await open(path, flags).catch(() => null)
+  if (!handle) return null
+  const info = await handle.stat().catch(() => null)
+  if (info?.isFile()) return handle
+  await handle.close()
+  return null
+}
 
 const LOG_FILE = /^\d{8}T\d{9}Z-[a-z0-9.-]+-[0-9a-z]{6}-[0-9a-f]{8}\.log$/
 const PROBE_EVERY_MS = 3000
@@ -71,13 +106,16 @@ export class LogStore {
   private checkedAt = 0
   private probing: Promise<Readiness> | null = null
   readonly retention: Retention
+  private readonly redactor: Redactor
 
   constructor(
     readonly dir: string,
     private readonly events: StoreEvents = {},
     limits: RetentionLimits = DEFAULT_RETENTION,
+    options: StoreOptions = {},
   ) {
     this.retention = new Retention(dir, limits)
+    this.redactor = new Redactor(options.secrets ?? [])
   }
 
   /** Creates the directory, indexes the files already there and prunes them to the limits. */
@@ -95,14 +133,33 @@ export class LogStore {
     return `${stamp}-${safeLabel}-${seq}-${this.instance}${randomBytes(2).toString('hex')}.log`
   }
 
-  /** Writes, syncs and closes `path` (a temp file only this process knows about). */
-  private async writeTemp(name: string, data: string | Uint8Array, flags: string): Promise<void> {
+  /**
+   * Writes, syncs and closes `path` (a temp file only this process knows about); returns the
+   * bytes written. A stream is written chunk by chunk, never held whole; its own failure is
+   * thrown as SourceFailed.
+   */
+  private async writeTemp(name: string, data: Data, flags: string): Promise<number> {
     this.retention.ownTemps.add(name)
     try {
       const handle = await open(join(this.dir, name), flags)
       try {
-        await handle.writeFile(data)
+        let size = 0
+        if (typeof data === 'string' || data instanceof Uint8Array) {
+          await handle.writeFile(data)
+          size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
+        } else {
+          const chunks = data[Symbol.asyncIterator]()
+          for (;;) {
+            const next = await chunks.next().catch((error) => {
+              throw new SourceFailed(error)
+            })
+            if (next.done) break
+            await handle.write(next.value)
+            size += next.value.byteLength
+          }
+        }
         await handle.datasync()
+        return size
       } finally {
         await handle.close()
       }
@@ -111,10 +168,11 @@ export class LogStore {
     }
   }
 
-  private async writeAtomically(name: string, data: string | Uint8Array): Promise<void> {
+  private async writeAtomically(name: string, data: Data): Promise<number> {
     const temp = `.${name}.tmp`
+    let size: number
     try {
-      await this.writeTemp(temp, data, 'wx')
+      size = await this.writeTemp(temp, data, 'wx')
       await rename(join(this.dir, temp), join(this.dir, name))
     } catch (error) {
       await rm(join(this.dir, temp), { force: true }).catch(() => {})
@@ -125,59 +183,105 @@ export class LogStore {
     const dir = await open(this.dir, 'r').catch(() => null)
     await dir?.sync().catch(() => {})
     await dir?.close()
+    return size
   }
 
   /** Runs `work`; if the directory vanished (ENOENT), creates it and runs `work` once more. */
-  private async inDir(work: () => Promise<void>): Promise<void> {
+  private async inDir<T>(work: () => Promise<T>): Promise<T> {
     try {
-      await work()
+      return await work()
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
       await mkdir(this.dir, { recursive: true })
-      await work()
+      return await work()
     }
   }
 
-  /** Writes one new file; `label` goes into the name (e.g. `info`, `external-staging`). */
-  async write(label: string, data: string | Uint8Array, at = new Date()): Promise<string> {
+  /** Stores `data` under a new name with `label` in it; returns the name and the bytes stored. */
+  private async store(label: string, data: Data, at: Date): Promise<[string, number]> {
     const name = this.nextName(label, at)
     try {
-      await this.inDir(() => this.writeAtomically(name, data))
+      // A stream cannot be read twice: its directory is made before, not after a failure.
+      const size =
+        typeof data === 'string' || data instanceof Uint8Array
+          ? await this.inDir(() => this.writeAtomically(name, data))
+          : await this.writeAtomically(name, data)
+      this.remember({ ready: true })
+      this.events.written?.()
+      return [name, size]
     } catch (error) {
+      if (error instanceof SourceFailed) throw error.error
       const reason = failureReason(error)
       this.remember({ ready: false, reason })
       this.events.failed?.(reason)
       throw new LogWriteError(reason, this.dir)
     }
-    this.retention.added(name, typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength)
-    this.remember({ ready: true })
-    this.events.written?.()
+  }
+
+  /** Writes one new work log file; `label` goes into the name (e.g. `info`). */
+  async write(label: string, data: string | Uint8Array, at = new Date()): Promise<string> {
+    const [name, size] = await this.store(label, data, at)
+    this.retention.added(name, size)
     return name
   }
 
-  /** The newest `limit` log files with (the start of) their contents, newest first. */
-  async list(limit: number): Promise<LogEntry[]> {
-    const entries = await Promise.all(
-      this.retention.index.newest(limit).map((file) => this.read(file)),
-    )
-    return entries.filter((e): e is LogEntry => e !== null)
+  /**
+   * Room for one download (MAX_DOWNLOAD_BYTES of its own retention budget), or null when as many
+   * downloads as the budget holds are in progress. The slot's `save` stores the body as it
+   * arrives, secrets redacted, and throws the stream's own error (network, size) as it came.
+   */
+  async reserveDownload(): Promise<DownloadSlot | null> {
+    if (!(await this.retention.reserveDownload())) return null
+    let open = true
+    const release = (name?: string, size?: number) => {
+      if (open) this.retention.releaseDownload(name, size)
+      open = false
+    }
+    return {
+      save: async (label, body) => {
+        await mkdir(this.dir, { recursive: true }).catch(() => {})
+        const [file, bytes] = await this.store(label, this.redactor.stream(body), new Date())
+        release(file, bytes)
+        return { file, bytes }
+      },
+      release: () => release(),
+    }
   }
 
-  /** Reads at most MAX_SHOWN_BYTES, however large the file: /logs may list 500 10 MiB bodies. */
+  /** The newest `limit` log files with (the start of) their contents, newest first. */
+  async *entries(limit: number): AsyncGenerator<LogEntry> {
+    for (const file of this.retention.newest(limit)) {
+      const entry = await this.read(file)
+      if (entry) yield entry
+    }
+  }
+
+  /** `entries`, collected. */
+  async list(limit: number): Promise<LogEntry[]> {
+    return Array.fromAsync(this.entries(limit))
+  }
+
+  /**
+   * Reads at most MAX_SHOWN_BYTES, however large the file (/logs may list 500 10 MiB bodies),
+   * with secrets redacted. A name that is no longer a regular file is forgotten, never followed.
+   */
   private async read(file: string): Promise<LogEntry | null> {
-    const handle = await open(join(this.dir, file), 'r').catch(() => null)
+    const handle = await openRegularFile(join(this.dir, file))
     if (!handle) {
-      this.retention.index.remove(file) // deleted by hand, or the directory was replaced
+      this.retention.forget(file) // deleted by hand, replaced, or not a regular file
       return null
     }
     try {
       const { size } = await handle.stat()
+      // Enough past the cut that a secret starting before it is read whole, and redacted.
+      const wanted = Math.min(size, MAX_SHOWN_BYTES + this.redactor.overlap)
       const { buffer, bytesRead } = await handle.read({
-        buffer: Buffer.allocUnsafe(Math.min(size, MAX_SHOWN_BYTES)),
+        buffer: Buffer.allocUnsafe(wanted),
         position: 0,
       })
-      const content = UTF8.decode(buffer.subarray(0, bytesRead))
-      return { file, content, truncated: size > MAX_SHOWN_BYTES }
+      const shown = this.redactor.redact(buffer.subarray(0, bytesRead))
+      const content = UTF8.decode(shown.subarray(0, MAX_SHOWN_BYTES))
+      return { file, content, truncated: size > MAX_SHOWN_BYTES || shown.length > MAX_SHOWN_BYTES }
     } catch {
       return null
     } finally {

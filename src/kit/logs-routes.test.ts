@@ -1,6 +1,6 @@
 import { beforeEach, expect, test } from 'bun:test'
 import { Elysia } from 'elysia'
-import { logsRoutes } from './logs-routes.ts'
+import { LISTINGS_AT_ONCE, logsRoutes } from './logs-routes.ts'
 import { servicePlugin } from './service.ts'
 import { get, readJson, type TestDeps, testDeps } from './test-deps.ts'
 
@@ -47,4 +47,22 @@ test.each(['0', '501', 'abc', '2.5'])('GET /logs?limit=%s -> 422 JSON', async (l
   expect(body.details).toEqual([
     { field: 'limit', message: 'limit must be a whole number from 1 to 500' },
   ])
+})
+
+test(`listings beyond ${LISTINGS_AT_ONCE} at once get 503 JSON with Retry-After; a finished one frees its slot`, async () => {
+  const app = appOf()
+  const open = await Promise.all(
+    Array.from({ length: LISTINGS_AT_ONCE }, () => app.handle(get('/logs?limit=500'))),
+  )
+  expect(open.map((r) => r.status)).toEqual(open.map(() => 200))
+  const refused = await app.handle(get('/logs'))
+  expect(refused.status).toBe(503)
+  expect(refused.headers.get('retry-after')).toBe('1')
+  expect((await readJson(refused)).error).toContain(`${LISTINGS_AT_ONCE} log listings`)
+  // One client reads to the end, another hangs up: both slots come back.
+  expect((await readJson(open[0] as Response)).count).toBe(25)
+  await (open[1] as Response).body?.cancel()
+  const again = await Promise.all([app.handle(get('/logs')), app.handle(get('/logs'))])
+  expect(again.map((r) => r.status)).toEqual([200, 200])
+  for (const r of [...open.slice(2), ...again]) await r.body?.cancel()
 })

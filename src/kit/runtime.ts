@@ -1,7 +1,7 @@
 import type { AnyElysia } from 'elysia'
 import type { DestinationStream } from 'pino'
 import type { ServiceConfig } from './config.ts'
-import { LogStore } from './log-store.ts'
+import { LogStore, type StoreOptions } from './log-store.ts'
 import { createLogger } from './logger.ts'
 import { createMetrics } from './metrics.ts'
 import type { ServiceDeps } from './service.ts'
@@ -10,7 +10,7 @@ import { handleShutdown } from './shutdown.ts'
 /** Logger, metrics, log store and lifecycle for one service, wired to each other. */
 export function createServiceDeps(
   config: ServiceConfig,
-  logDestination?: DestinationStream,
+  { logDestination, ...storeOptions }: StoreOptions & { logDestination?: DestinationStream } = {},
 ): ServiceDeps {
   const logger = createLogger(config.serviceName, config.logLevel, logDestination)
   const metrics = createMetrics(config.serviceName)
@@ -24,9 +24,16 @@ export function createServiceDeps(
       },
     },
     config.logRetention,
+    storeOptions,
   )
   return { config, logger, metrics, store, lifecycle: { draining: false } }
 }
+
+/**
+ * No route takes a request body (other methods answer 405), so Bun refuses a larger one (413)
+ * before buffering it; its default would let each request hold 128 MiB.
+ */
+export const MAX_REQUEST_BODY_BYTES = 64 * 1024
 
 /** Time for the last steps of a request (writing its file, answering) after its longest wait. */
 const STOP_MARGIN_MS = 5000
@@ -69,7 +76,7 @@ export async function startService(
   }
   try {
     // Elysia turns SO_REUSEPORT on by default: a second copy would share the port silently.
-    app.listen({ port: config.port, reusePort: false })
+    app.listen({ port: config.port, reusePort: false, maxRequestBodySize: MAX_REQUEST_BODY_BYTES })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
     process.stderr.write(

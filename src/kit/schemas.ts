@@ -22,6 +22,9 @@ export const ErrorBody = t.Object({
   variable: t.Optional(t.String({ examples: ['EXTERNAL_INTEGRATION_KEY_STAGING'] })),
   upstreamStatus: t.Optional(t.Integer({ examples: [500] })),
   attempts: t.Optional(t.Integer({ examples: [3] })),
+  retryAfterSeconds: t.Optional(
+    t.Integer({ description: 'also sent as the Retry-After header', examples: [8] }),
+  ),
 })
 
 /** `ErrorBody` documented with an example of one particular error. */

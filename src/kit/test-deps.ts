@@ -14,7 +14,9 @@ export async function testDeps(env: Record<string, string> = {}) {
     'test-api',
   )
   const logLines: string[] = []
-  const deps = createServiceDeps(config, { write: (line: string) => void logLines.push(line) })
+  const deps = createServiceDeps(config, {
+    logDestination: { write: (line: string) => void logLines.push(line) },
+  })
   return { deps, logDir, logLines }
 }
 
