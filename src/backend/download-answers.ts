@@ -1,6 +1,6 @@
 import { ENV_NAMES, type ExternalEnv, externalEnvOf } from '../kit/external-envs.ts'
 import type { ExternalTarget } from './config.ts'
-import { type FailedOutcome, MAX_BODY_BYTES } from './external-client.ts'
+import { type Failed, type FailedOutcome, MAX_BODY_BYTES } from './external-client.ts'
 
 /** A value short and plain enough to quote back; anything else is described, never echoed. */
 const PLAIN = /^[\w.~-]{1,32}$/
@@ -31,7 +31,14 @@ export function chooseEnv(
 
 type Failure = { code: 502 | 504; error: string; hint: string }
 
-function upstreamHint(target: ExternalTarget, upstream: number | undefined): string {
+function upstreamHint(target: ExternalTarget, failure: Failed): string {
+  const upstream = failure.upstreamStatus
+  if (failure.encoding) {
+    return `the external API (${target.urlVariable}) must answer uncompressed or gzip, the only coding we accept`
+  }
+  if (failure.retryAfterSeconds !== undefined) {
+    return `the external API asks to wait ${failure.retryAfterSeconds} s (Retry-After): retry after that`
+  }
   if (upstream !== undefined && upstream >= 300 && upstream < 400) {
     return `set ${target.urlVariable} to the final URL: redirects are not followed, so the key never leaves the configured host`
   }
@@ -44,17 +51,19 @@ function upstreamHint(target: ExternalTarget, upstream: number | undefined): str
 /** The answer for each failed download: status, what went wrong and what to do next. */
 export const FAILURES: Record<
   FailedOutcome,
-  (env: ExternalEnv, target: ExternalTarget, upstream?: number) => Failure
+  (env: ExternalEnv, target: ExternalTarget, failure: Failed) => Failure
 > = {
   rejected: (env, target) => ({
     code: 502,
     error: `external API rejected the integration key for ${env}`,
     hint: `check ${target.keyVariable} (the Secret) and restart the pods`,
   }),
-  upstream_error: (env, target, upstream) => ({
+  upstream_error: (env, target, failure) => ({
     code: 502,
-    error: `external API answered ${upstream} for ${env}`,
-    hint: upstreamHint(target, upstream),
+    error: failure.encoding
+      ? `external API answered ${env}'s logs with content-encoding ${failure.encoding}, which we did not ask for`
+      : `external API answered ${failure.upstreamStatus} for ${env}`,
+    hint: upstreamHint(target, failure),
   }),
   timeout: (env) => ({
     code: 504,
@@ -71,4 +80,13 @@ export const FAILURES: Record<
     error: `could not reach the external API for ${env}`,
     hint: `check ${target.urlVariable}, DNS and the egress network policy, then retry`,
   }),
+}
+
+/** The 503 for a download beyond the ones the retention budget holds at once. */
+export function busy(atOnce: number, retryAfterSeconds: number) {
+  return {
+    error: `${atOnce} external log downloads are in progress, as many as LOG_RETENTION_DOWNLOAD_BYTES holds`,
+    hint: `retry after ${retryAfterSeconds} s (Retry-After), or raise LOG_RETENTION_DOWNLOAD_BYTES with the /logs volume`,
+    retryAfterSeconds,
+  }
 }

@@ -6,7 +6,7 @@ import {
   type UpstreamMode,
 } from '../../test/support/upstream.ts'
 import { createLogger } from '../kit/logger.ts'
-import { type DownloadResult, ExternalLogsClient } from './external-client.ts'
+import { type DownloadResult, ExternalLogsClient, retryAfterMs } from './external-client.ts'
 
 const KEY = 'test-key-9f8e7d6c5b4a'
 const upstream: FakeUpstream = await startFakeUpstream({ key: KEY })
@@ -24,17 +24,60 @@ beforeEach(() => {
   logLines.length = 0
 })
 
-async function download(mode: UpstreamMode, key = KEY): Promise<DownloadResult> {
+/** What the route's store does with a body, in memory: the bytes as text. */
+const collect = async (body: AsyncIterable<Uint8Array>) =>
+  Buffer.concat(await Array.fromAsync(body)).toString()
+
+const target = (key = KEY) => ({ url: upstream.url, key, env: 'staging' })
+
+async function download(mode: UpstreamMode, key = KEY): Promise<DownloadResult<string>> {
   upstream.mode(mode)
-  return client.download(upstream.url, key, 'staging')
+  return client.download(target(key), collect)
 }
 
-test('ok: the body comes back, sent with the Bearer key, one attempt', async () => {
+test('ok: the body comes back, sent with the Bearer key and offering gzip only, one attempt', async () => {
   const result = await download('ok')
-  expect(result.outcome).toBe('ok')
-  expect(result.outcome === 'ok' && new TextDecoder().decode(result.body)).toBe(OK_BODY)
-  expect(result.attempts).toBe(1)
+  expect(result).toMatchObject({ outcome: 'ok', saved: OK_BODY, attempts: 1 })
   expect(upstream.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`)
+  expect(upstream.requests[0]?.headers['accept-encoding']).toBe('gzip')
+})
+
+test('a gzip bomb (1 MiB inflating to 1 GiB) ends as oversize after the cap, not retried', async () => {
+  const result = await download('gzip-bomb')
+  expect(result).toMatchObject({ outcome: 'oversize', attempts: 1 })
+})
+
+test('a coding we did not offer (br) -> upstream_error naming it, not retried', async () => {
+  const result = await download('brotli')
+  expect(result).toMatchObject({ outcome: 'upstream_error', encoding: 'br', attempts: 1 })
+})
+
+test('429 with a Retry-After beyond the budget: one attempt, given up at once, the wait passed on', async () => {
+  const started = performance.now()
+  const result = await download('rate-limited')
+  expect(result).toMatchObject({
+    outcome: 'upstream_error',
+    upstreamStatus: 429,
+    attempts: 1,
+    retryAfterSeconds: 100000,
+  })
+  expect(performance.now() - started).toBeLessThan(1000)
+})
+
+test('429 with a Retry-After the budget allows: the retry waits that long, then succeeds', async () => {
+  const started = performance.now()
+  const result = await download('rate-limited-once')
+  expect(result).toMatchObject({ outcome: 'ok', attempts: 2 })
+  expect(performance.now() - started).toBeGreaterThanOrEqual(1000)
+})
+
+test('Retry-After: delay-seconds or an HTTP-date; anything else is ignored', () => {
+  const now = Date.parse('2026-12-02T00:00:00Z')
+  expect(retryAfterMs('120', now)).toBe(120_000)
+  expect(retryAfterMs('Wed, 02 Dec 2026 00:00:30 GMT', now)).toBe(30_000)
+  expect(retryAfterMs('Tue, 01 Dec 2026 00:00:00 GMT', now)).toBe(0)
+  expect(retryAfterMs('soon', now)).toBeUndefined()
+  expect(retryAfterMs(null, now)).toBeUndefined()
 })
 
 test.each([
@@ -82,13 +125,13 @@ test('a declared content-length over the cap is refused before reading', async (
     logger,
   )
   upstream.mode('ok')
-  const result = await small.download(upstream.url, KEY, 'staging')
+  const result = await small.download(target(), collect)
   expect(result).toMatchObject({ outcome: 'oversize', attempts: 1 })
 })
 
 test('recovers when the upstream comes back between attempts', async () => {
   upstream.mode('server-error')
-  const pending = client.download(upstream.url, KEY, 'staging')
+  const pending = client.download(target(), collect)
   await Bun.sleep(1)
   upstream.mode('ok')
   expect((await pending).outcome).toBe('ok')
@@ -108,7 +151,7 @@ test('the total budget bounds a download across attempts: the last one gets what
   )
   upstream.mode('stall')
   const started = performance.now()
-  const result = await budgeted.download(upstream.url, KEY, 'staging')
+  const result = await budgeted.download(target(), collect)
   const took = performance.now() - started
   // Without the budget: 6 attempts of 300 ms. With it: 300 + 300 + the ~90 ms left, or stop.
   expect(result).toMatchObject({ outcome: 'timeout' })
@@ -124,7 +167,7 @@ test('a caller who hangs up stops the attempt and the retries at once', async ()
   )
   upstream.mode('stall')
   const started = performance.now()
-  const result = await patient.download(upstream.url, KEY, 'staging', AbortSignal.timeout(150))
+  const result = await patient.download(target(), collect, AbortSignal.timeout(150))
   expect(result).toMatchObject({ outcome: 'timeout', attempts: 1 })
   expect(performance.now() - started).toBeLessThan(600)
   expect(upstream.requests).toHaveLength(1)

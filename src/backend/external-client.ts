@@ -1,24 +1,41 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ofetch } from 'ofetch'
-import { readCappedBody } from '../kit/capped-body.ts'
+import {
+  ACCEPT_ENCODING,
+  BodyTooLarge,
+  decodedBody,
+  RAW_BODY,
+  UnsupportedEncoding,
+} from '../kit/body-reader.ts'
 import type { ExternalOutcome } from '../kit/external-envs.ts'
+import { MAX_DOWNLOAD_BYTES } from '../kit/log-retention.ts'
+import { LogWriteError } from '../kit/log-store.ts'
 import type { Logger } from '../kit/logger.ts'
 
-export const MAX_BODY_BYTES = 10 * 1024 * 1024
+export const MAX_BODY_BYTES = MAX_DOWNLOAD_BYTES
 
 export type Outcome = ExternalOutcome
 
-/** What a download can end in (`not_configured` is decided before any download). */
-export type FailedOutcome = Exclude<Outcome, 'ok' | 'not_configured'>
+/** What a download can end in (`not_configured` and `busy` are decided before any download). */
+export type FailedOutcome = Exclude<Outcome, 'ok' | 'not_configured' | 'busy'>
 
-/** How one attempt ended. */
-type Ending =
-  | { outcome: 'ok'; body: Uint8Array }
-  | { outcome: FailedOutcome; upstreamStatus?: number }
+export interface Failed {
+  outcome: FailedOutcome
+  upstreamStatus?: number
+  /** The upstream's Retry-After, in seconds, on the answer we gave up on. */
+  retryAfterSeconds?: number
+  /** A content-coding the upstream used though we did not offer it. */
+  encoding?: string
+}
 
-export type DownloadResult = Ending & { attempts: number }
+/** How one attempt ended; `T` is what `save` made of the body. */
+type Ending<T> = { outcome: 'ok'; saved: T } | Failed
 
-type Attempt = Ending & { retry: boolean }
+export type DownloadResult<T> = Ending<T> & { attempts: number }
+
+type Attempt<T> = Ending<T> & { retry: boolean; retryAfterMs?: number }
+
+/** Stores a body as it arrives; what it throws that is not the body's own error is rethrown. */
+export type Save<T> = (body: AsyncIterable<Uint8Array>) => Promise<T>
 
 export interface ClientOptions {
   timeoutMs: number
@@ -33,17 +50,25 @@ export interface ClientOptions {
 /** An attempt with less time than this left would only add load on a struggling upstream. */
 const MIN_ATTEMPT_MS = 100
 
-const failed = (outcome: FailedOutcome, retry: boolean, upstreamStatus?: number): Attempt => ({
-  outcome,
-  retry,
-  upstreamStatus,
-})
+const failed = <T>(failure: Failed, retry: boolean): Attempt<T> => ({ ...failure, retry })
+
+/** Retry-After as milliseconds from now: delay-seconds or an HTTP-date; undefined if absent or bad. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined
+  const text = value.trim()
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  const at = Date.parse(text)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}
 
 /**
- * Downloads from the external log API. Retries (network errors, timeouts, 429, 5xx) run in this
- * loop, each attempt with a fresh `AbortSignal.timeout()`: ofetch 1.5's own timeout+retry reuses
- * the aborted signal. The whole download stays within `totalTimeoutMs`, so it ends before the
- * health check's deadline and the shutdown deadline. The body is abandoned past `maxBytes`.
+ * Downloads from the external log API, streaming the body into `save`. Retries (network errors,
+ * timeouts, 429, 5xx) run in this loop, each attempt with a fresh `AbortSignal.timeout()`, and
+ * honour the upstream's Retry-After: when it asks for longer than the budget has left, the
+ * download ends at once instead of retrying early. The whole download stays within
+ * `totalTimeoutMs`, so it ends before the health check's deadline and the shutdown deadline.
+ * The body is counted after decoding (gzip only, inflated in bounded steps) and abandoned past
+ * `maxBytes`.
  */
 export class ExternalLogsClient {
   private readonly maxBytes: number
@@ -58,79 +83,104 @@ export class ExternalLogsClient {
   }
 
   /** `signal`: the incoming request's; a caller who hangs up stops the attempts and retries. */
-  async download(
-    url: string,
-    key: string,
-    env: string,
+  async download<T>(
+    target: { url: string; key: string; env: string },
+    save: Save<T>,
     signal?: AbortSignal,
-  ): Promise<DownloadResult> {
+  ): Promise<DownloadResult<T>> {
+    const { url, key, env } = target
     const host = URL.parse(url)?.host
     const deadline = performance.now() + this.options.totalTimeoutMs
     for (let attempt = 1; ; attempt++) {
       const budget = Math.min(this.options.timeoutMs, deadline - performance.now())
-      const result = await this.attempt(url, key, budget, signal)
-      const delay = Math.min(2000, this.backoffMs * 2 ** (attempt - 1)) * (1 + Math.random() / 2)
-      const leftAfterBackoff = deadline - performance.now() - delay
+      const result = await this.attempt(url, key, budget, save, signal)
+      const backoff = Math.min(2000, this.backoffMs * 2 ** (attempt - 1)) * (1 + Math.random() / 2)
+      const delay = Math.max(backoff, result.retryAfterMs ?? 0)
+      const leftAfterDelay = deadline - performance.now() - delay
       if (
         !result.retry ||
         attempt > this.options.retries ||
-        leftAfterBackoff < MIN_ATTEMPT_MS ||
+        leftAfterDelay < MIN_ATTEMPT_MS ||
         signal?.aborted
       ) {
-        const { retry: _, ...final } = result
-        return { ...final, attempts: attempt }
+        const { retry: _, retryAfterMs: wait, ...final } = result
+        // The upstream asked for time we did not wait: pass it on, so the caller can wait instead.
+        const after = wait === undefined ? {} : { retryAfterSeconds: Math.ceil(wait / 1000) }
+        return { ...final, attempts: attempt, ...after }
       }
       this.logger.warn(
-        { env, host, attempt, outcome: result.outcome, status: statusOf(result) },
+        { env, host, attempt, outcome: result.outcome, status: statusOf(result), delayMs: delay },
         'external API attempt failed, retrying',
       )
-      // A caller who hangs up ends the backoff early; the loop then returns what it has.
+      // A caller who hangs up ends the wait early; the loop then returns what it has.
       await sleep(delay, undefined, { signal }).catch(() => {})
     }
   }
 
-  private async attempt(
+  private async attempt<T>(
     url: string,
     key: string,
     timeoutMs: number,
+    save: Save<T>,
     caller: AbortSignal | undefined,
-  ): Promise<Attempt> {
+  ): Promise<Attempt<T>> {
     const deadline = AbortSignal.timeout(timeoutMs)
     const signal = caller ? AbortSignal.any([deadline, caller]) : deadline
+    let response: Response
     try {
-      const response = await ofetch.raw(url, {
-        headers: { authorization: `Bearer ${key}`, accept: 'application/json, text/plain, */*' },
+      response = await fetch(url, {
+        ...RAW_BODY,
+        headers: {
+          authorization: `Bearer ${key}`,
+          accept: 'application/json, text/plain, */*',
+          'accept-encoding': ACCEPT_ENCODING,
+        },
         signal,
-        retry: 0,
         redirect: 'manual', // a redirect must not carry the key to another host
-        responseType: 'stream',
-        ignoreResponseError: true,
       })
-      const { status } = response
-      if (status < 200 || status > 299) {
-        await response.body?.cancel().catch(() => {})
-        if (status === 401 || status === 403) return failed('rejected', false, status)
-        return failed('upstream_error', status === 429 || status >= 500, status)
-      }
-      return await this.readCapped(response)
     } catch {
       // A caller who hung up gets no answer; `timeout` is the closest outcome for the metric.
-      return signal.aborted ? failed('timeout', true) : failed('network_error', true)
+      return failed({ outcome: signal.aborted ? 'timeout' : 'network_error' }, true)
     }
-  }
-
-  private async readCapped(response: Response): Promise<Attempt> {
-    const declared = Number(response.headers.get('content-length') ?? 0)
-    if (declared > this.maxBytes) {
+    const { status } = response
+    if (status < 200 || status > 299) {
       await response.body?.cancel().catch(() => {})
-      return failed('oversize', false)
+      if (status === 401 || status === 403) {
+        return failed({ outcome: 'rejected', upstreamStatus: status }, false)
+      }
+      const retry = status === 429 || status >= 500
+      const after = retry ? retryAfterMs(response.headers.get('retry-after')) : undefined
+      return {
+        ...failed({ outcome: 'upstream_error', upstreamStatus: status }, retry),
+        retryAfterMs: after,
+      }
     }
-    const body = await readCappedBody(response.body, this.maxBytes)
-    return body ? ok(body) : failed('oversize', false)
+    const declared = Number(response.headers.get('content-length') ?? 0)
+    const coding = response.headers.get('content-encoding')
+    if (declared > this.maxBytes && !coding) {
+      await response.body?.cancel().catch(() => {})
+      return failed({ outcome: 'oversize' }, false)
+    }
+    try {
+      return {
+        outcome: 'ok',
+        saved: await save(decodedBody(response, this.maxBytes)),
+        retry: false,
+      }
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return failed({ outcome: 'oversize' }, false)
+      if (error instanceof UnsupportedEncoding) {
+        return failed(
+          { outcome: 'upstream_error', upstreamStatus: status, encoding: error.encoding },
+          false,
+        )
+      }
+      if (error instanceof LogWriteError) throw error // answered 503 by the error handler
+      // The body itself failed: a cut connection, the deadline, corrupt gzip.
+      return failed({ outcome: signal.aborted ? 'timeout' : 'network_error' }, true)
+    }
   }
 }
 
-const statusOf = (result: Attempt) =>
+const statusOf = (result: Failed | { outcome: 'ok' }) =>
   'upstreamStatus' in result ? result.upstreamStatus : undefined
-
-const ok = (body: Uint8Array): Attempt => ({ outcome: 'ok', body, retry: false })

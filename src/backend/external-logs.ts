@@ -1,10 +1,11 @@
 import { Elysia, t } from 'elysia'
 import { ENV_NAMES, EXTERNAL_ENVS } from '../kit/external-envs.ts'
+import { downloadsAtOnce } from '../kit/log-retention.ts'
 import { sideEffects } from '../kit/methods.ts'
 import { ErrorBody, responses } from '../kit/schemas.ts'
 import type { ServiceDeps } from '../kit/service.ts'
 import type { BackendConfig } from './config.ts'
-import { chooseEnv, FAILURES } from './download-answers.ts'
+import { busy, chooseEnv, FAILURES } from './download-answers.ts'
 import type { ExternalLogsClient } from './external-client.ts'
 
 export interface ExternalDeps extends ServiceDeps {
@@ -12,12 +13,19 @@ export interface ExternalDeps extends ServiceDeps {
   client: ExternalLogsClient
 }
 
-/** `GET /download_external_logs?env=`: fetch the external logs of one environment into a log file. */
+/**
+ * `GET /download_external_logs?env=`: fetch the external logs of one environment into a log file.
+ * Each download reserves its maximum size in its own retention budget, which bounds how many run
+ * at once (memory and /logs volume alike); beyond that: 503 with Retry-After.
+ */
 export function externalLogsRoutes({ config, client, store, metrics }: ExternalDeps) {
   const calls = metrics.externalCalls
+  const atOnce = downloadsAtOnce(config.logRetention)
+  // A slot frees within one download's budget at the latest.
+  const busyFor = Math.ceil(config.external.totalTimeoutMs / 1000)
   return new Elysia({ name: 'external-logs' }).use(sideEffects).get(
     '/download_external_logs',
-    async ({ request, status }) => {
+    async ({ request, status, set }) => {
       const choice = chooseEnv(request.url)
       if ('invalid' in choice) return status(400, choice.invalid)
       const { env } = choice
@@ -31,15 +39,24 @@ export function externalLogsRoutes({ config, client, store, metrics }: ExternalD
           hint: `set ${target.keyVariable} (from a Secret) and restart the service`,
         })
       }
-      const result = await client.download(target.url, target.key, env, request.signal)
+      const slot = await store.reserveDownload()
+      if (!slot) {
+        calls.inc({ env, outcome: 'busy' })
+        set.headers['retry-after'] = String(busyFor)
+        return status(503, { ...busy(atOnce, busyFor), env })
+      }
+      const { key, url } = target
+      const result = await client
+        .download({ url, key, env }, (body) => slot.save(`external-${env}`, body), request.signal)
+        .finally(() => slot.release())
       calls.inc({ env, outcome: result.outcome })
       if (result.outcome !== 'ok') {
-        const { attempts, upstreamStatus } = result
-        const { code, ...body } = FAILURES[result.outcome](env, target, upstreamStatus)
-        return status(code, { ...body, env, attempts, upstreamStatus })
+        const { attempts, upstreamStatus, retryAfterSeconds } = result
+        const { code, ...body } = FAILURES[result.outcome](env, target, result)
+        if (retryAfterSeconds !== undefined) set.headers['retry-after'] = String(retryAfterSeconds)
+        return status(code, { ...body, env, attempts, upstreamStatus, retryAfterSeconds })
       }
-      const file = await store.write(`external-${env}`, result.body)
-      return { env, file, bytes: result.body.byteLength, attempts: result.attempts }
+      return { env, ...result.saved, attempts: result.attempts }
     },
     {
       sideEffects: true,

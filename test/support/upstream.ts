@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib'
 import type { Socket, TCPSocketListener } from 'bun'
 
 /**
@@ -5,7 +6,11 @@ import type { Socket, TCPSocketListener } from 'bun'
  * ok (200 JSON when the Bearer key matches, else 401), unauthorized (401), too-many (429),
  * server-error (500), stall (never answers), oversize (11 MiB body with no declared length, so a
  * client must count while streaming), truncate (the connection
- * closes mid-body), refuse (nothing listens: connection refused).
+ * closes mid-body), refuse (nothing listens: connection refused), rate-limited (429 with
+ * Retry-After: 100000), rate-limited-once (429 with Retry-After: 1, then ok), echo (200: the
+ * request's headers as JSON, the Authorization header included), gzip-bomb (200: 1 MiB of gzip
+ * that inflates to 1 GiB), large (200: LARGE_BYTES of text and control bytes), brotli (200 with
+ * content-encoding br).
  */
 export type UpstreamMode =
   | 'ok'
@@ -16,6 +21,12 @@ export type UpstreamMode =
   | 'oversize'
   | 'truncate'
   | 'refuse'
+  | 'rate-limited'
+  | 'rate-limited-once'
+  | 'echo'
+  | 'gzip-bomb'
+  | 'large'
+  | 'brotli'
 
 export interface SeenRequest {
   method: string
@@ -31,6 +42,29 @@ export interface FakeUpstream {
 }
 
 export const OVERSIZE_BYTES = 11 * 1024 * 1024
+/** Exactly the backend's cap: the largest body a download accepts. */
+export const LARGE_BYTES = 10 * 1024 * 1024
+export const BOMB_INFLATED_BYTES = 1024 * 1024 * 1024
+
+/** gzip members may be concatenated: 64 of 16 MiB of zeros, about 1 MiB in all. */
+const gzipBomb = () => {
+  const member = gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 })
+  return Buffer.concat(
+    Array.from({ length: BOMB_INFLATED_BYTES / (16 * 1024 * 1024) }, () => member),
+  )
+}
+let bomb: Buffer | undefined
+
+/** Text with every control byte in it: the worst case for JSON escaping in /logs. */
+const largeBody = () => {
+  const line = Buffer.from(
+    `${Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('')}"\\ log line\n`,
+  )
+  const body = Buffer.alloc(LARGE_BYTES)
+  for (let at = 0; at < LARGE_BYTES; at += line.length) line.copy(body, at)
+  return body
+}
+let large: Buffer | undefined
 export const OK_BODY = JSON.stringify({ entries: [{ level: 'info', message: 'from upstream' }] })
 
 interface Conn {
@@ -86,11 +120,12 @@ export async function startFakeUpstream(opts: { key: string }): Promise<FakeUpst
     status: number,
     body: Uint8Array,
     declared: number | null = body.length,
+    extra = '',
   ) => {
     const length = declared === null ? '' : `content-length: ${declared}\r\n`
     const head =
       `HTTP/1.1 ${status} ${statusText[status]}\r\ncontent-type: application/json\r\n` +
-      `${length}connection: close\r\n\r\n`
+      `${length}${extra}connection: close\r\n\r\n`
     socket.data.queue.push(new TextEncoder().encode(head), body)
     flush(socket)
   }
@@ -113,6 +148,21 @@ export async function startFakeUpstream(opts: { key: string }): Promise<FakeUpst
         return send(socket, 200, new Uint8Array(OVERSIZE_BYTES).fill(0x61), null)
       case 'truncate':
         return send(socket, 200, new TextEncoder().encode('{"entries":[{"lev'), 4096)
+      case 'rate-limited':
+        return send(socket, 429, json({ error: 'slow down' }), undefined, 'retry-after: 100000\r\n')
+      case 'rate-limited-once':
+        current = 'ok'
+        return send(socket, 429, json({ error: 'slow down' }), undefined, 'retry-after: 1\r\n')
+      case 'echo':
+        return send(socket, 200, json({ youSent: request.headers }))
+      case 'gzip-bomb':
+        bomb ??= gzipBomb()
+        return send(socket, 200, bomb, bomb.length, 'content-encoding: gzip\r\n')
+      case 'large':
+        large ??= largeBody()
+        return send(socket, 200, large)
+      case 'brotli':
+        return send(socket, 200, new Uint8Array([0x0b, 0x01, 0x80]), 3, 'content-encoding: br\r\n')
       default:
         return // stall: keep the socket open and silent
     }
