@@ -1,6 +1,7 @@
 // The log file on the claim: one line per check, appended by concurrent runs without ever
 // interleaving inside a line, rotated to `.1` .. `.KEEP` before it would exceed its size.
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { type FileHandle, lstat, mkdir, open, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { CheckReport } from './classify.ts'
 import type { LogSettings } from './config.ts'
@@ -17,6 +18,35 @@ export function formatLogLine(report: CheckReport): string {
 }
 
 export const rotatedPath = (file: string, n: number) => `${file}.${n}`
+
+/** The log path is a symlink, FIFO, directory or device: never followed, read or appended to. */
+export class NotRegularFile extends Error {
+  constructor(path: string, what: string) {
+    super(`${path} ${what}: remove it or point HEALTH_LOG_FILE at a regular file`)
+  }
+}
+
+/**
+ * Opens the log, or one of its rotated files, only as a regular file: O_NOFOLLOW refuses a
+ * symlink (ELOOP) and O_NONBLOCK keeps a FIFO from hanging the run past its deadline.
+ */
+export async function openLogFile(path: string, flags: number): Promise<FileHandle> {
+  let handle: FileHandle
+  try {
+    handle = await open(path, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ELOOP') {
+      throw new NotRegularFile(path, 'is a symlink, which is never followed')
+    }
+    if (code === 'ENXIO') throw new NotRegularFile(path, 'is a FIFO')
+    throw error
+  }
+  const info = await handle.stat()
+  if (info.isFile()) return handle
+  await handle.close()
+  throw new NotRegularFile(path, info.isFIFO() ? 'is a FIFO' : 'is not a regular file')
+}
 
 const ignoreMissing = (error: unknown) => {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
@@ -36,7 +66,8 @@ async function rotate(log: LogSettings): Promise<void> {
 
 /** One write() on an O_APPEND descriptor: the kernel places it whole at the end of the file. */
 async function appendOnce(file: string, data: Buffer): Promise<void> {
-  const handle = await open(file, 'a')
+  const { O_WRONLY, O_APPEND, O_CREAT } = constants
+  const handle = await openLogFile(file, O_WRONLY | O_APPEND | O_CREAT)
   try {
     let written = 0
     while (written < data.length) {
@@ -60,7 +91,7 @@ export async function appendToHealthLog(log: LogSettings, lines: string[]): Prom
   return withLock(`${log.file}.lock`, async (locked) => {
     let rotated = false
     if (locked) {
-      const size = (await stat(log.file).catch(() => undefined))?.size ?? 0
+      const size = (await lstat(log.file).catch(() => undefined))?.size ?? 0
       if (size > 0 && size + data.length > log.maxBytes) {
         await rotate(log)
         rotated = true

@@ -1,7 +1,7 @@
 // One run of the health check: every check at once, results to stdout, then one append to the log.
 import { classify, exitCodeFor } from './classify.ts'
 import type { HealthConfig } from './config.ts'
-import { appendToHealthLog, formatLogLine } from './health-log.ts'
+import { appendToHealthLog, formatLogLine, NotRegularFile } from './health-log.ts'
 import { runChecks } from './run-checks.ts'
 
 export interface Io {
@@ -29,6 +29,10 @@ export async function runHealthCheck(
       )
     }
   } catch (error) {
+    if (error instanceof NotRegularFile) {
+      io.err(`health-check: cannot write the health log: ${error.message}\n`)
+      return 1
+    }
     io.err(
       `health-check: cannot write the health log ${file} (${(error as Error).message}): make its directory writable ` +
         "for the Job's user (the claim's mount) or point HEALTH_LOG_FILE at a writable path\n",

@@ -2,6 +2,7 @@
 import { ConfigError, environment } from '../kit/config.ts'
 import { parseCommand, USAGE } from './cli-args.ts'
 import { loadHealthConfig, loadLogSettings } from './config.ts'
+import { NotRegularFile } from './health-log.ts'
 import { type Io, runHealthCheck } from './health-run.ts'
 import { tailHealthLog } from './show.ts'
 
@@ -13,6 +14,10 @@ const io: Io = {
 async function show(lines: number): Promise<number> {
   const log = loadLogSettings(environment())
   const tail = await tailHealthLog(log, lines).catch((error: Error) => {
+    if (error instanceof NotRegularFile) {
+      io.err(`health-check: cannot read the health log: ${error.message}\n`)
+      return null
+    }
     io.err(
       `health-check: cannot read the health log ${log.file} (${error.message}): ` +
         'check that the claim is mounted and readable by this user\n',

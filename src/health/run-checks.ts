@@ -1,7 +1,8 @@
 // Runs every check at once, each under its own deadline, so a run lasts as long as its slowest
 // check rather than the sum of them.
+
+import { ACCEPT_ENCODING, RAW_BODY, readCappedBody } from '../kit/body-reader.ts'
 import { buildInfo } from '../kit/build-info.ts'
-import { readCappedBody } from '../kit/capped-body.ts'
 import type { Target } from './targets.ts'
 
 export interface CheckOutcome {
@@ -70,12 +71,18 @@ async function check(target: Target, options: RunOptions): Promise<CheckOutcome>
   for (let attempts = 1; ; attempts++) {
     try {
       const response = await fetch(target.url, {
+        ...RAW_BODY,
         signal,
         redirect: 'manual',
-        headers: { 'user-agent': userAgent, accept: 'application/json, */*' },
+        headers: {
+          'user-agent': userAgent,
+          accept: 'application/json, */*',
+          'accept-encoding': ACCEPT_ENCODING,
+        },
       })
-      // The body counts against the same deadline: a service that stalls mid-answer is not healthy.
-      const body = await readCappedBody(response.body, BODY_LIMIT)
+      // The body counts against the same deadline: a service that stalls mid-answer is not
+      // healthy. Decoded bytes count against the limit: a compressing target cannot inflate more.
+      const body = await readCappedBody(response, BODY_LIMIT)
       const { status } = response
       return {
         target,

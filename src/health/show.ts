@@ -1,16 +1,24 @@
 // `health-check show`: the tail of the log, reaching into rotated files when the live one is
 // short. The runtime image has no shell or `cat`; this is how a person reads the claim.
-import { readFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
 import type { LogSettings } from './config.ts'
-import { rotatedPath } from './health-log.ts'
+import { openLogFile, rotatedPath } from './health-log.ts'
 
+/** The lines of one file (bounded by rotation at HEALTH_LOG_MAX_BYTES); undefined if absent. */
 async function linesOf(path: string): Promise<string[] | undefined> {
+  let handle: FileHandle
   try {
-    const text = await readFile(path, 'utf8')
-    return text.split('\n').filter((line) => line !== '')
+    handle = await openLogFile(path, constants.O_RDONLY)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error
+  }
+  try {
+    const text = await handle.readFile('utf8')
+    return text.split('\n').filter((line) => line !== '')
+  } finally {
+    await handle.close()
   }
 }
 

@@ -1,7 +1,7 @@
 // The log on the claim, through the compiled binary: rotation at a tiny size, `show` across the
 // rotated files, and runs started at the same moment against the same file.
 import { expect, test } from 'bun:test'
-import { readdir, stat } from 'node:fs/promises'
+import { readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises'
 import {
   allLogLines,
   LOG_LINE,
@@ -10,6 +10,11 @@ import {
   targetsEnv,
   withLoopbackHealth,
 } from './health-runs.ts'
+
+const mkfifo = async (path: string) => {
+  const made = Bun.spawnSync(['mkfifo', path])
+  if (made.exitCode !== 0) throw new Error(`mkfifo ${path}: ${made.stderr}`)
+}
 
 const suite = withLoopbackHealth()
 
@@ -74,4 +79,34 @@ test('runs started at the same moment on one file: every line intact, none lost'
   for (const file of files)
     expect((await stat(`${suite.log.dir}/${file}`)).size).toBeLessThanOrEqual(2000)
   expect(files.filter((f) => f.includes('.lock'))).toEqual([])
+}, 60_000)
+
+test('a symlink or a FIFO as HEALTH_LOG_FILE is refused with what to do, never followed or waited on', async () => {
+  const outside = `${suite.log.dir}/outside.txt`
+  await writeFile(outside, 'not the health log\n')
+  const cases = [
+    {
+      path: `${suite.log.dir}/linked.log`,
+      make: (p: string) => symlink(outside, p),
+      says: 'is a symlink',
+    },
+    {
+      path: `${suite.log.dir}/fifo.log`,
+      make: (p: string) => mkfifo(p),
+      says: 'is a FIFO',
+    },
+  ]
+  for (const { path, make, says } of cases) {
+    await make(path)
+    const env = { HEALTH_LOG_FILE: path, ...targetsEnv(okTargets('refused', 1)) }
+    for (const args of [[], ['show']]) {
+      const result = await runHealth(env, args)
+      expect(result.exitCode).toBe(1)
+      expect(result.stderr).toContain(`${path} ${says}`)
+      expect(result.stderr).toContain('HEALTH_LOG_FILE')
+      // No open waited for a writer or a reader (the runs' timeout would have killed it).
+      expect(result.durationMs).toBeLessThan(5000)
+    }
+  }
+  expect(await readFile(outside, 'utf8')).toBe('not the health log\n')
 }, 60_000)
