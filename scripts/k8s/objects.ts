@@ -4,6 +4,7 @@ import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob'
 import type { IContainer } from 'kubernetes-models/v1/Container'
 import type { IPod } from 'kubernetes-models/v1/Pod'
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec'
+import type { Env } from '../../src/kit/config.ts'
 
 export interface K8sObject {
   apiVersion: string
@@ -81,6 +82,17 @@ export const containersOf = (spec: IPodSpec): IContainer[] => [
   ...(spec.initContainers ?? []),
   ...spec.containers,
 ]
+
+/** The literal environment a container sees: ConfigMaps from envFrom, then `env` values. */
+export function literalEnv(c: IContainer, objects: K8sObject[], ns?: string): Env {
+  const env: Env = {}
+  for (const source of c.envFrom ?? []) {
+    const map = lookup(objects, 'ConfigMap', ns, source.configMapRef?.name)
+    Object.assign(env, (map?.data as Record<string, string> | undefined) ?? {})
+  }
+  for (const e of c.env ?? []) if (e.value !== undefined) env[e.name] = e.value
+  return env
+}
 
 export const ofKind = (objects: K8sObject[], kind: string): K8sObject[] =>
   objects.filter((o) => o.kind === kind)

@@ -6,24 +6,19 @@
 // Security, schema) is left to the API server (e2e suite) and to kube-score.
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment'
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob'
-import type { IContainer } from 'kubernetes-models/v1/Container'
 import { peakRssFromResults, TARGET_BURST } from '../../bench/report.ts'
 import { longestRequestMs, readBackendConfig } from '../../src/backend/config.ts'
 import { loadHealthConfig } from '../../src/health/config.ts'
 import { type Env, readServiceConfig, type ServiceConfig } from '../../src/kit/config.ts'
 import { exitDeadlineMs } from '../../src/kit/runtime.ts'
-import { type Finding, finding, type K8sObject, lookup, ofKind, quantityBytes } from './objects.ts'
-
-/** The literal environment a container sees: ConfigMaps from envFrom, then `env` values. */
-function literalEnv(c: IContainer, objects: K8sObject[], ns?: string): Env {
-  const env: Env = {}
-  for (const source of c.envFrom ?? []) {
-    const map = lookup(objects, 'ConfigMap', ns, source.configMapRef?.name)
-    Object.assign(env, (map?.data as Record<string, string> | undefined) ?? {})
-  }
-  for (const e of c.env ?? []) if (e.value !== undefined) env[e.name] = e.value
-  return env
-}
+import {
+  type Finding,
+  finding,
+  type K8sObject,
+  literalEnv,
+  ofKind,
+  quantityBytes,
+} from './objects.ts'
 
 const benchResults = 'bench/results/latest.md'
 const peakRssMiB = peakRssFromResults(
@@ -31,13 +26,32 @@ const peakRssMiB = peakRssFromResults(
 )
 const MiB = 2 ** 20
 
-/** Each service's configuration as its program reads it, and its longest request. */
-const programs: Record<string, (env: Env) => { config: ServiceConfig; longestMs: number }> = {
+interface Program {
+  config: ServiceConfig
+  longestMs: number
+  /** What retention lets LOG_DIR hold, and the variables that set it. */
+  stored: { bytes: number; variables: string }
+}
+
+/** Each service's configuration as its program reads it, its longest request and its storage. */
+const programs: Record<string, (env: Env) => Program> = {
   'backend-api': (env) => {
     const config = readBackendConfig(env)
-    return { config, longestMs: longestRequestMs(config) }
+    const { bytes, downloadBytes } = config.logRetention
+    return {
+      config,
+      longestMs: longestRequestMs(config),
+      stored: {
+        bytes: bytes + downloadBytes,
+        variables: 'LOG_RETENTION_BYTES + LOG_RETENTION_DOWNLOAD_BYTES',
+      },
+    }
   },
-  'data-api': (env) => ({ config: readServiceConfig(env, 'data-api'), longestMs: 0 }),
+  'data-api': (env) => {
+    const config = readServiceConfig(env, 'data-api')
+    const stored = { bytes: config.logRetention.bytes, variables: 'LOG_RETENTION_BYTES' }
+    return { config, longestMs: 0, stored }
+  },
 }
 
 function deploymentFindings(o: K8sObject, objects: K8sObject[]): Finding[] {
@@ -46,7 +60,7 @@ function deploymentFindings(o: K8sObject, objects: K8sObject[]): Finding[] {
   for (const c of spec?.containers ?? []) {
     const program = programs[c.name]
     if (!program) continue
-    const { config, longestMs } = program(literalEnv(c, objects, o.metadata.namespace))
+    const { config, longestMs, stored } = program(literalEnv(c, objects, o.metadata.namespace))
     const needed = exitDeadlineMs(config, longestMs)
     const grace = (spec?.terminationGracePeriodSeconds ?? 30) * 1000
     if (grace <= needed) {
@@ -83,12 +97,12 @@ function deploymentFindings(o: K8sObject, objects: K8sObject[]): Finding[] {
         )
       }
     }
-    if (limit && !(config.logRetention.bytes < quantityBytes(String(limit)))) {
+    if (limit && !(stored.bytes < quantityBytes(String(limit)))) {
       out.push(
         finding(
           'log-volume',
           o,
-          `container ${c.name}: set LOG_RETENTION_BYTES below the ${config.logDir} sizeLimit ${limit} so retention deletes old log files before writes fail`,
+          `container ${c.name}: set ${stored.variables} (${stored.bytes / MiB} MiB) below the ${config.logDir} sizeLimit ${limit} so retention deletes old log files before writes fail`,
         ),
       )
     }

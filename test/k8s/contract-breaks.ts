@@ -96,9 +96,10 @@ export const contractBreaks: Break[] = [
   },
   {
     rule: 'log-volume',
-    what: 'a log emptyDir smaller than LOG_RETENTION_BYTES',
+    what: 'a log emptyDir smaller than both retention budgets',
     object: backend,
-    message: 'set LOG_RETENTION_BYTES below the /logs sizeLimit 16Mi',
+    message:
+      'set LOG_RETENTION_BYTES + LOG_RETENTION_DOWNLOAD_BYTES (56 MiB) below the /logs sizeLimit 16Mi',
     apply: (o) => {
       Object.assign(pod(o, backend).volumes?.[0]?.emptyDir ?? {}, { sizeLimit: '16Mi' })
     },
@@ -117,9 +118,9 @@ export const contractBreaks: Break[] = [
     rule: 'memory-request',
     what: 'a larger memory-backed log volume that the request does not cover',
     object: backend,
-    message: "plus /logs's memory-backed sizeLimit 64Mi",
+    message: "plus /logs's memory-backed sizeLimit 128Mi",
     apply: (o) => {
-      Object.assign(pod(o, backend).volumes?.[0]?.emptyDir ?? {}, { sizeLimit: '64Mi' })
+      Object.assign(pod(o, backend).volumes?.[0]?.emptyDir ?? {}, { sizeLimit: '128Mi' })
     },
   },
   {
