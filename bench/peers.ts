@@ -68,13 +68,20 @@ export async function startPeer(
   name: PeerName,
   binaries: PeerCommands,
   workDir: string,
-  opts: { delayMs?: number; raiseLimit?: boolean; env?: Record<string, string> } = {},
+  opts: {
+    delayMs?: number
+    raiseLimit?: boolean
+    env?: Record<string, string>
+    /** Runs the peer through this argv (e.g. into a memory cgroup). */
+    wrap?: (argv: string[]) => string[]
+  } = {},
 ): Promise<Peer> {
   const port = await freePort()
   const logDir = join(workDir, `${name}-${port}-logs`)
   await mkdir(logDir, { recursive: true })
   const argv = command(name, binaries)
-  const wrapped = opts.raiseLimit ? withDescriptorLimit(argv) : argv
+  const limited = opts.raiseLimit ? withDescriptorLimit(argv) : argv
+  const wrapped = opts.wrap ? opts.wrap(limited) : limited
   const output = Bun.file(join(workDir, `${name}-${port}.out`))
   const started = performance.now()
   const proc = Bun.spawn(wrapped, {

@@ -1,6 +1,7 @@
 // Turns the measured figures into the one side-by-side table: absolute values per peer, ratios of
 // ours against the baselines of the same run, and the issue's targets marked pass/fail.
 import type { BurstResult } from './load/burst.ts'
+import type { HostileFigures } from './load/hostile.ts'
 
 export type BurstFigures = BurstResult & {
   files: number
@@ -24,6 +25,7 @@ export type Figures = {
   bareBun: PeerFigures
   ours: PeerFigures
   health?: HealthFigures
+  hostile?: HostileFigures
 }
 
 type Row = { measure: string; cells: string[]; ratio: string; target: string; pass?: boolean }
@@ -141,7 +143,24 @@ export function rows(f: Figures): Row[] {
       target: '<= slowest + 100 ms',
       pass: h ? h.wallMs <= h.slowestMs + 100 : false,
     },
+    hostileRow(f.hostile),
   ]
+}
+
+/** The most memory the pod's cgroup charged under the hostile mix, against the pod's limit. */
+function hostileRow(m?: HostileFigures): Row {
+  const answers = Object.entries(m?.outcomes ?? {})
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ')
+  return {
+    measure: `hostile mix: peak memory charged (LOG_DIR tmpfs included) / ${m?.overlay ?? 'smallest'} limit`,
+    cells: ['-', '-', '-', m ? `${n0(m.peakMiB)} / ${n0(m.limitMiB)} MiB` : 'n/a (needs root)'],
+    ratio: m ? `${x(m.peakMiB, m.limitMiB)} the limit; answers: ${answers}` : '',
+    target: '< 1x, none dropped or OOM-killed',
+    pass: m
+      ? m.peakMiB < m.limitMiB && !m.outcomes.dropped && !m.outcomes['OOM-killed']
+      : undefined,
+  }
 }
 
 export function markdownTable(f: Figures): string {

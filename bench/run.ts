@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path'
 import { compiledBinary } from '../test/support/binaries.ts'
 import { runBurst } from './load/burst.ts'
 import { countLogFiles } from './load/files.ts'
+import { hostileMix } from './load/hostile.ts'
 import { effectiveDescriptorLimit } from './load/limits.ts'
 import { listenOverflows } from './load/netstat.ts'
 import { sampleRss } from './load/rss.ts'
@@ -161,7 +162,7 @@ async function main() {
       bareBun: { bursts: {} },
       ours: { bursts: {} },
     }
-    const peers: [PeerName, keyof Omit<Figures, 'health'>][] = [
+    const peers: [PeerName, keyof Omit<Figures, 'health' | 'hostile'>][] = [
       ['flask-dev', 'flaskDev'],
       ['gunicorn', 'gunicorn'],
       ['bare-bun', 'bareBun'],
@@ -176,6 +177,12 @@ async function main() {
     figures.bareBun.readyMs = await readyMedian('bare-bun', cmds, dir)
     figures.ours.readyMs = await readyMedian('backend', cmds, dir)
     figures.health = await healthRun(cmds, dir)
+    figures.hostile = await hostileMix(cmds, dir)
+    say(
+      figures.hostile
+        ? `hostile mix: peak ${Math.round(figures.hostile.peakMiB)} MiB charged`
+        : 'hostile mix: skipped (needs root and the cgroup v1 memory controller)',
+    )
     const table = markdownTable(figures)
     console.log(table)
     await writeFile(resolve(import.meta.dir, 'results/latest.md'), resultsPage(table))
@@ -191,7 +198,7 @@ function resultsPage(table: string): string {
     '# Benchmark results (`just bench`)',
     '',
     ...describeMachine(),
-    `- settings: wrk -t${threads} -c${connections} -d${seconds}s on \`/healthz\`; bursts of concurrent \`GET /\` with the default 3 s delay from one Bun client (${BURST_TIMEOUT_MS / 1000} s client timeout = error; files are counted when the burst ends, then the peer is killed); descriptor limit raised with \`ulimit -n\` to ${effectiveDescriptorLimit().toLocaleString('en-US')} (asks for 65,536; capped by the hard limit); ready = spawn to first 200 of \`/readyz\` (ours) or \`/healthz\`, both compiled with \`bun build --compile\`; health = median of ${HEALTH_RUNS} runs of the compiled \`health-check\` against our backend and data API`,
+    `- settings: wrk -t${threads} -c${connections} -d${seconds}s on \`/healthz\`; bursts of concurrent \`GET /\` with the default 3 s delay from one Bun client (${BURST_TIMEOUT_MS / 1000} s client timeout = error; files are counted when the burst ends, then the peer is killed); descriptor limit raised with \`ulimit -n\` to ${effectiveDescriptorLimit().toLocaleString('en-US')} (asks for 65,536; capped by the hard limit); ready = spawn to first 200 of \`/readyz\` (ours) or \`/healthz\`, both compiled with \`bun build --compile\`; health = median of ${HEALTH_RUNS} runs of the compiled \`health-check\` against our backend and data API; hostile mix (\`bench/load/hostile.ts\`) = 20 listings of 500 entries over a full LOG_DIR with 20 downloads of 10 MiB, then 20 more listings with 5 rounds of 5 gzip bombs (1 GiB inflated each), settings of the overlay with the smallest memory limit`,
     '- peers: Flask app shaped like the seed (`bench/peers/flask_app.py`) under the Werkzeug dev server (threaded) and under gunicorn (`gthread`, workers = 2 x cores + 1, 4 threads each: `bench/peers/gunicorn_conf.py`); bare `Bun.serve` (`/healthz` hello-world, `/` = sleep + one plain file write: the floor), compiled; our compiled `backend-api`',
     '',
     table,
