@@ -45,6 +45,14 @@ if [ "$verb" = diff ]; then
   kubectl diff -k "$target" || status=$?
   exit "$status"
 fi
+# An overlay without autoscaling (dev, staging) after one with it (prod): the HPAs go first. Pruned
+# only after the apply, as kubectl does, an HPA would have the seconds between the apply setting
+# the Deployments' replicas and the prune to scale them back to its minimum.
+rendered=$(kubectl kustomize "$target")
+if ! grep -q '^kind: HorizontalPodAutoscaler$' <<<"$rendered"; then
+  kubectl delete horizontalpodautoscalers --all-namespaces --ignore-not-found \
+    -l app.kubernetes.io/part-of=small-services
+fi
 prunable=(
   core/v1/ConfigMap core/v1/Secret core/v1/Service apps/v1/Deployment batch/v1/CronJob
   networking.k8s.io/v1/NetworkPolicy autoscaling/v2/HorizontalPodAutoscaler policy/v1/PodDisruptionBudget

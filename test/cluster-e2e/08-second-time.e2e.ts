@@ -80,7 +80,8 @@ describe('the second time', () => {
       expect((await names('hpa,pdb')).length).toBeGreaterThan(0)
       const up = await just('up')
       expect(up.code, up.tail).toBe(0)
-      expect(up.output).toMatch(/horizontalpodautoscaler.autoscaling\/backend-api pruned/)
+      // deleted before the apply, not pruned after it: see scripts/cluster/apply-overlay.sh
+      expect(up.output).toMatch(/horizontalpodautoscaler.autoscaling "backend-api" deleted/)
       expect(await names('hpa,pdb')).toEqual([])
       for (const namespace of ours) {
         const generated = (await names('configmap,secret', namespace)).map((n) =>
