@@ -23,8 +23,11 @@ const MODES: UpstreamMode[] = [
   'unauthorized',
   'oversize',
 ]
-/** The documented mapping: 200 saved, 502 rejected/upstream/network/oversize, 504 deadline. */
-const DOCUMENTED = new Set([200, 502, 504])
+/**
+ * The documented mapping: 200 saved, 502 rejected/upstream/network/oversize, 504 deadline, 503
+ * every download slot busy (PARALLEL is above the default 4 at once).
+ */
+const DOCUMENTED = new Set([200, 502, 503, 504])
 
 const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)] as T
 
@@ -70,6 +73,8 @@ test(`${REQUESTS} downloads through a chaotic upstream -> documented answers in 
           const body = JSON.parse(raw) as Record<string, unknown>
           if (response.status === 200) expect(typeof body.file).toBe('string')
           else expect(typeof body.error).toBe('string')
+          if (response.status === 503)
+            expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0)
         }),
       )
     }
