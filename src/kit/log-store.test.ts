@@ -157,6 +157,17 @@ test('secrets are redacted from a stored download and from what is read back, al
   await restarted.init()
   const shown = (await restarted.list(10)).find((e) => e.file === name)
   expect(shown?.content).not.toContain(key.slice(0, 4))
-  expect(shown?.content).toEndWith('xxxx[RED') // the placeholder is what gets cut
-  expect(shown?.truncated).toBe(true)
+  expect(shown?.content).toEndWith('xxxx[REDACTED]') // a key across the cut goes whole
+  expect(shown?.truncated).toBe(false)
+  // Earlier keys shorten the text: the cut stays at 64 KiB of the file, so a key past it never
+  // moves in, not even in part.
+  const early = `${key} `.repeat(10)
+  const late = '20260101T000000001Z-external-staging-000002-cccccccc.log'
+  const filler = 'y'.repeat(MAX_SHOWN_BYTES + 5 - early.length)
+  await writeFile(join(dir, late), `${early}${filler}${key} and more`)
+  const again = new LogStore(dir, {}, undefined, { secrets: [key] })
+  await again.init()
+  const cut = (await again.list(10)).find((e) => e.file === late)
+  expect(cut?.content).toBe(`${'[REDACTED] '.repeat(10)}${filler.slice(0, -5)}`)
+  expect(cut?.truncated).toBe(true)
 })

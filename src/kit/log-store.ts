@@ -68,18 +68,53 @@ class SourceFailed {
   constructor(readonly error: unknown) {}
 }
 
+/** Open errors that say the name is gone or is not a file we read (a symlink: ELOOP). */
+const NOT_A_LOG_FILE = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'ENXIO'])
+
 /**
  * Opens a file for reading only if it is a regular file: O_NOFOLLOW refuses a symlink, and
- * O_NONBLOCK keeps a FIFO from blocking the open (and with it a thread of the I/O pool).
+ * O_NONBLOCK keeps a FIFO from blocking the open (and with it a thread of the I/O pool). Null
+ * when the name is gone or is not a regular file; other errors (EMFILE, EIO) are thrown.
  */
 export async function openRegularFile(path: string): Promise<FileHandle | null> {
   const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK
-  const handle = await open(path, flags).catch(() => null)
-  if (!handle) return null
-  const info = await handle.stat().catch(() => null)
-  if (info?.isFile()) return handle
+  let handle: FileHandle
+  try {
+    handle = await open(path, flags)
+  } catch (error) {
+    if (NOT_A_LOG_FILE.has((error as NodeJS.ErrnoException).code ?? '')) return null
+    throw error
+  }
+  try {
+    if ((await handle.stat()).isFile()) return handle
+  } catch (error) {
+    await handle.close()
+    throw error
+  }
   await handle.close()
   return null
+}
+
+/**
+ * Writes a stream chunk by chunk; its own failure is thrown as SourceFailed. When the disk
+ * fails instead, the stream is closed, so that its source (the upstream's body) is cancelled.
+ */
+async function writeStream(handle: FileHandle, data: AsyncIterable<Uint8Array>): Promise<number> {
+  const chunks = data[Symbol.asyncIterator]()
+  let size = 0
+  try {
+    for (;;) {
+      const next = await chunks.next().catch((error) => {
+        throw new SourceFailed(error)
+      })
+      if (next.done) return size
+      await handle.write(next.value)
+      size += next.value.byteLength
+    }
+  } catch (error) {
+    if (!(error instanceof SourceFailed)) await chunks.return?.(undefined)?.catch(() => {})
+    throw error
+  }
 }
 
 const LOG_FILE = /^\d{8}T\d{9}Z-[a-z0-9.-]+-[0-9a-z]{6}-[0-9a-f]{8}\.log$/
@@ -148,15 +183,7 @@ export class LogStore {
           await handle.writeFile(data)
           size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
         } else {
-          const chunks = data[Symbol.asyncIterator]()
-          for (;;) {
-            const next = await chunks.next().catch((error) => {
-              throw new SourceFailed(error)
-            })
-            if (next.done) break
-            await handle.write(next.value)
-            size += next.value.byteLength
-          }
+          size = await writeStream(handle, data)
         }
         await handle.datasync()
         return size
@@ -266,8 +293,10 @@ export class LogStore {
    * with secrets redacted. A name that is no longer a regular file is forgotten, never followed.
    */
   private async read(file: string): Promise<LogEntry | null> {
-    const handle = await openRegularFile(join(this.dir, file))
-    if (!handle) {
+    // A passing failure (no descriptor free, EIO) skips the file this time and keeps it indexed.
+    const handle = await openRegularFile(join(this.dir, file)).catch(() => undefined)
+    if (handle === undefined) return null
+    if (handle === null) {
       this.retention.forget(file) // deleted by hand, replaced, or not a regular file
       return null
     }
@@ -279,9 +308,10 @@ export class LogStore {
         buffer: Buffer.allocUnsafe(wanted),
         position: 0,
       })
-      const shown = this.redactor.redact(buffer.subarray(0, bytesRead))
-      const content = UTF8.decode(shown.subarray(0, MAX_SHOWN_BYTES))
-      return { file, content, truncated: size > MAX_SHOWN_BYTES || shown.length > MAX_SHOWN_BYTES }
+      // Cut at MAX_SHOWN_BYTES of the file, not of the redacted text (shorter), so nothing from
+      // past the cut moves in; a secret that crosses the cut goes whole.
+      const { out, used } = this.redactor.prefix(buffer.subarray(0, bytesRead), MAX_SHOWN_BYTES)
+      return { file, content: UTF8.decode(out), truncated: size > used }
     } catch {
       return null
     } finally {

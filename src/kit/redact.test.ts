@@ -32,6 +32,17 @@ test('JSON-escaped and URL-encoded forms of a key with special characters go too
   const text = `${JSON.stringify({ key: odd })} ${encodeURIComponent(odd)}`
   const out = new Redactor([odd]).redact(Buffer.from(text)).toString()
   expect(out).toBe(`{"key":"${REDACTED}"} ${REDACTED}`)
+  // Other encoders: lower-case percent-escapes, and `\/` for a slash inside JSON.
+  const other = `${encodeURIComponent(odd).toLowerCase()} ${JSON.stringify(odd).slice(1, -1).replaceAll('/', '\\/')}`
+  expect(new Redactor([odd]).redact(Buffer.from(other)).toString()).toBe(`${REDACTED} ${REDACTED}`)
+})
+
+test('a prefix is cut in the original positions: a key across the cut goes whole, none moves in', () => {
+  const text = `${KEY} ab${KEY}cd ${KEY}`
+  const cut = KEY.length + 4 // inside the second key
+  const { out, used } = redactor.prefix(Buffer.from(text), cut)
+  expect(out.toString()).toBe(`${REDACTED} ab${REDACTED}`)
+  expect(used).toBe(2 * KEY.length + 3)
 })
 
 test('a text without a key, or a prefix of one at the end, passes unchanged', async () => {
@@ -40,6 +51,6 @@ test('a text without a key, or a prefix of one at the end, passes unchanged', as
   expect(new Redactor([]).redact(Buffer.from(text)).toString()).toBe(text)
 })
 
-test('values shorter than 8 characters are not treated as secrets (they would match prose)', () => {
+test('values shorter than the mark are not treated as secrets (they would match prose, and grow)', () => {
   expect(redactor.redact(Buffer.from('a short text')).toString()).toBe('a short text')
 })

@@ -5,12 +5,21 @@
 export const REDACTED = '[REDACTED]'
 const MARK = Buffer.from(REDACTED)
 
-/** Shorter values would match ordinary text; configured keys are far longer. */
-const MIN_SECRET_LENGTH = 8
+/**
+ * Shorter values would match ordinary text, and the mark would make a body longer than the
+ * bytes it was counted at; configured keys are far longer (main.ts warns about a shorter one).
+ */
+export const MIN_SECRET_LENGTH = REDACTED.length
 
-/** Each secret as it may appear in a body: verbatim, inside a JSON string, URL-encoded. */
+/**
+ * Each secret as it may appear in a body: verbatim, inside a JSON string (also with `\/`, as
+ * some encoders write it), URL-encoded (with upper- or lower-case hex).
+ */
 function formsOf(secret: string): Buffer[] {
-  const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]
+  const json = JSON.stringify(secret).slice(1, -1)
+  const url = encodeURIComponent(secret)
+  const lowerHex = url.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())
+  const forms = [secret, json, json.replaceAll('/', '\\/'), url, lowerHex]
   return [...new Set(forms)].map((form) => Buffer.from(form))
 }
 
@@ -42,11 +51,10 @@ export class Redactor {
   }
 
   /**
-   * Redacts `data`; unless `final`, keeps back the bytes that could start a secret (at most
-   * `overlap`) and returns them as `rest`, to go in front of the next chunk.
+   * Redacts the secrets of `data` that start before `limit`, and returns the redacted bytes up
+   * to `limit` (or past it, to the end of a secret that crosses it) with the bytes left over.
    */
-  private process(data: Buffer, final: boolean): { out: Buffer; rest: Buffer } {
-    const limit = final ? data.length : data.length - this.overlap
+  private process(data: Buffer, limit: number): { out: Buffer; rest: Buffer } {
     const pieces: Buffer[] = []
     let pos = 0
     for (let hit = this.next(data, 0); hit && hit.at < limit; hit = this.next(data, pos)) {
@@ -61,7 +69,18 @@ export class Redactor {
   /** Redacts a whole buffer. */
   redact(data: Uint8Array): Buffer {
     const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-    return this.active ? this.process(buffer, true).out : buffer
+    return this.active ? this.process(buffer, buffer.length).out : buffer
+  }
+
+  /**
+   * The first `cut` bytes of `data`, redacted, cut in the original's positions: a secret that
+   * crosses the cut goes whole (data must extend `overlap` bytes past the cut for that). Returns
+   * the redacted bytes and how many bytes of `data` they stand for.
+   */
+  prefix(data: Uint8Array, cut: number): { out: Buffer; used: number } {
+    const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+    const { out, rest } = this.process(buffer, Math.min(cut, buffer.length))
+    return { out, used: buffer.length - rest.length }
   }
 
   /** Redacts a stream of chunks. */
@@ -72,11 +91,12 @@ export class Redactor {
     }
     let rest: Buffer = Buffer.alloc(0)
     for await (const chunk of source) {
-      const done = this.process(Buffer.concat([rest, chunk]), false)
+      const data = Buffer.concat([rest, chunk])
+      const done = this.process(data, data.length - this.overlap)
       rest = done.rest
       if (done.out.length > 0) yield done.out
     }
-    const last = this.process(rest, true).out
+    const last = this.process(rest, rest.length).out
     if (last.length > 0) yield last
   }
 }
