@@ -77,7 +77,12 @@ test('Retry-After: delay-seconds or an HTTP-date; anything else is ignored', () 
   expect(retryAfterMs('Wed, 02 Dec 2026 00:00:30 GMT', now)).toBe(30_000)
   expect(retryAfterMs('Tue, 01 Dec 2026 00:00:00 GMT', now)).toBe(0)
   expect(retryAfterMs('soon', now)).toBeUndefined()
+  expect(retryAfterMs('-5', now)).toBeUndefined()
+  expect(retryAfterMs('1e21', now)).toBeUndefined()
   expect(retryAfterMs(null, now)).toBeUndefined()
+  // A value past a week (400 digits would be Infinity) is passed on as a week.
+  expect(retryAfterMs('9'.repeat(400), now)).toBe(604_800_000)
+  expect(retryAfterMs('Fri, 01 Jan 2100 00:00:00 GMT', now)).toBe(604_800_000)
 })
 
 test.each([

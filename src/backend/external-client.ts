@@ -52,13 +52,26 @@ const MIN_ATTEMPT_MS = 100
 
 const failed = <T>(failure: Failed, retry: boolean): Attempt<T> => ({ ...failure, retry })
 
-/** Retry-After as milliseconds from now: delay-seconds or an HTTP-date; undefined if absent or bad. */
+/** IMF-fixdate, the HTTP-date senders must use (RFC 9110): `Wed, 02 Dec 2026 00:00:30 GMT`. */
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/
+
+/** The longest Retry-After we pass on: beyond a week, a value says only "much later". */
+const MAX_RETRY_AFTER_MS = 7 * 86_400_000
+
+/**
+ * Retry-After as milliseconds from now, at most a week: delay-seconds or an HTTP-date; undefined
+ * if absent or not one of those.
+ */
 export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
   if (value === null) return undefined
   const text = value.trim()
-  if (/^\d+$/.test(text)) return Number(text) * 1000
-  const at = Date.parse(text)
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+  let ms: number
+  if (/^\d+$/.test(text))
+    ms = Number(text) * 1000 // 400 digits: Infinity, capped below
+  else if (HTTP_DATE.test(text)) ms = Date.parse(text) - now
+  else return undefined
+  if (Number.isNaN(ms)) return undefined
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms))
 }
 
 /**
@@ -92,7 +105,8 @@ export class ExternalLogsClient {
     const host = URL.parse(url)?.host
     const deadline = performance.now() + this.options.totalTimeoutMs
     for (let attempt = 1; ; attempt++) {
-      const budget = Math.min(this.options.timeoutMs, deadline - performance.now())
+      // At least 1 ms: a late timer after the wait must not make the attempt's timeout negative.
+      const budget = Math.max(1, Math.min(this.options.timeoutMs, deadline - performance.now()))
       const result = await this.attempt(url, key, budget, save, signal)
       const backoff = Math.min(2000, this.backoffMs * 2 ** (attempt - 1)) * (1 + Math.random() / 2)
       const delay = Math.max(backoff, result.retryAfterMs ?? 0)
@@ -112,8 +126,12 @@ export class ExternalLogsClient {
         { env, host, attempt, outcome: result.outcome, status: statusOf(result), delayMs: delay },
         'external API attempt failed, retrying',
       )
-      // A caller who hangs up ends the wait early; the loop then returns what it has.
+      // A caller who hangs up ends the wait early, and gets what there is: no further attempt.
       await sleep(delay, undefined, { signal }).catch(() => {})
+      if (signal?.aborted) {
+        const { retry: _, retryAfterMs: __, ...final } = result
+        return { ...final, attempts: attempt }
+      }
     }
   }
 
@@ -175,6 +193,9 @@ export class ExternalLogsClient {
           false,
         )
       }
+      // A body the save never started reading (its file could not be opened) is cancelled here;
+      // one it was reading, by the save closing its stream.
+      await response.body?.cancel().catch(() => {})
       if (error instanceof LogWriteError) throw error // answered 503 by the error handler
       // The body itself failed: a cut connection, the deadline, corrupt gzip.
       return failed({ outcome: signal.aborted ? 'timeout' : 'network_error' }, true)
