@@ -42,7 +42,10 @@ export async function openLogFile(path: string, flags: number): Promise<FileHand
     if (code === 'ENXIO') throw new NotRegularFile(path, 'is a FIFO')
     throw error
   }
-  const info = await handle.stat()
+  const info = await handle.stat().catch(async (error) => {
+    await handle.close()
+    throw error
+  })
   if (info.isFile()) return handle
   await handle.close()
   throw new NotRegularFile(path, info.isFIFO() ? 'is a FIFO' : 'is not a regular file')

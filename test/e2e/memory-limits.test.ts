@@ -92,6 +92,10 @@ test('backend in the smallest overlay limit survives gzip bombs, a crowd of down
       expectRefusedPolitely(answers, [502])
       // At most 4 at once hold a download slot: a refused one means 4 others were at work.
       expect(count(answers, 502)).toBeGreaterThanOrEqual(4)
+      // Refused for their decoded size, not for anything else that answers 502.
+      for (const a of answers.filter((b) => b.status === 502)) {
+        expect(a.json.error).toContain(`exceeds ${LARGE_BYTES} bytes`)
+      }
     }
 
     upstream.mode('large')
