@@ -134,6 +134,8 @@ test(`${REQUESTS} concurrent GET /: every file a 200 names was synced, renamed a
   expect(problems).toEqual([])
   // Group commit: the burst's writes share their directory syncs.
   const probes = calls.filter((c) => c.name === 'fdatasync' && c.args.includes('/.probe-')).length
-  console.info(`${files.length} files, ${dirSyncs.length} directory syncs (${probes} readiness probes)`)
+  console.info(
+    `${files.length} files, ${dirSyncs.length} directory syncs (${probes} readiness probes)`,
+  )
   expect(dirSyncs.length).toBeLessThan(files.length / 2)
 }, 120_000)
