@@ -1,6 +1,13 @@
 // Turns the measured figures into the one side-by-side table: absolute values per peer, ratios of
 // ours against the baselines of the same run, and the issue's targets marked pass/fail.
 import type { BurstResult } from './load/burst.ts'
+import {
+  DURABLE_BURST,
+  type DurableFigures,
+  type DurableServer,
+  type Latency,
+  SUSTAINED_IN_FLIGHT,
+} from './load/durable.ts'
 import type { HostileFigures } from './load/hostile.ts'
 
 export type BurstFigures = BurstResult & {
@@ -26,6 +33,7 @@ export type Figures = {
   ours: PeerFigures
   health?: HealthFigures
   hostile?: HostileFigures
+  durable?: DurableFigures
 }
 
 type Row = { measure: string; cells: string[]; ratio: string; target: string; pass?: boolean }
@@ -170,5 +178,40 @@ export function markdownTable(f: Figures): string {
     const mark = r.pass === undefined ? '' : r.pass ? 'PASS' : 'MISS'
     lines.push(`| ${[r.measure, ...r.cells, r.ratio, r.target, mark].join(' | ')} |`)
   }
+  return lines.join('\n')
+}
+
+/** The group-commit target: on a disk, ours within this ratio of the plain floor (p99). */
+export const DURABLE_TARGET = 1.05
+
+/** Plain floor, durable one request at a time, and ours, on a disk and on tmpfs. */
+export function durableTable(d: DurableFigures): string {
+  const head = ['measure', 'plain Bun.write', 'durable per request', 'ours', 'ratio', 'target', '']
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`]
+  const latencyRow = (measure: string, r: Record<DurableServer, Latency>, targeted: boolean) => {
+    const cell = (l: Latency) =>
+      `${s2(l.p50Ms)} / ${s2(l.p99Ms)}${l.errors ? ` (${l.errors} errors)` : ''}`
+    const ratio = r.ours.p99Ms / r.plain.p99Ms
+    const mark = targeted ? (ratio <= DURABLE_TARGET && r.ours.errors === 0 ? 'PASS' : 'MISS') : ''
+    lines.push(
+      `| ${[
+        measure,
+        cell(r.plain),
+        cell(r.durable),
+        cell(r.ours),
+        `p99 ${x(r.ours.p99Ms, r.plain.p99Ms)} plain, ${x(r.durable.p99Ms, r.plain.p99Ms)} for durable per request`,
+        targeted ? `p99 <= ${DURABLE_TARGET}x plain` : '',
+        mark,
+      ].join(' | ')} |`,
+    )
+  }
+  const burst = `\`/\` x${DURABLE_BURST} p50 / p99 (median of 3)`
+  latencyRow(`${burst}, disk, Bun client`, d.bun, true)
+  if (d.hey) latencyRow(`${burst}, disk, hey`, d.hey, true)
+  latencyRow(`${burst}, tmpfs, Bun client`, d.tmpfs, false)
+  const t = d.sustained
+  lines.push(
+    `| \`/\` req/s at ${SUSTAINED_IN_FLIGHT} in flight, no delay, disk (wrk) | ${n0(t.plain)} | ${n0(t.durable)} | ${n0(t.ours)} | ${x(t.ours, t.plain)} plain, ${x(t.ours, t.durable)} durable per request |  |  |`,
+  )
   return lines.join('\n')
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { compiledBinary } from '../test/support/binaries.ts'
 import { runBurst } from './load/burst.ts'
+import { durableWrites, SUSTAINED_IN_FLIGHT } from './load/durable.ts'
 import { countLogFiles } from './load/files.ts'
 import { hostileMix } from './load/hostile.ts'
 import { effectiveDescriptorLimit } from './load/limits.ts'
@@ -18,6 +19,7 @@ import { describeMachine } from './machine.ts'
 import { type PeerCommands, type PeerName, startPeer } from './peers.ts'
 import {
   type BurstFigures,
+  durableTable,
   type Figures,
   type HealthFigures,
   markdownTable,
@@ -162,7 +164,7 @@ async function main() {
       bareBun: { bursts: {} },
       ours: { bursts: {} },
     }
-    const peers: [PeerName, keyof Omit<Figures, 'health' | 'hostile'>][] = [
+    const peers: [PeerName, keyof Omit<Figures, 'health' | 'hostile' | 'durable'>][] = [
       ['flask-dev', 'flaskDev'],
       ['gunicorn', 'gunicorn'],
       ['bare-bun', 'bareBun'],
@@ -178,21 +180,26 @@ async function main() {
     figures.ours.readyMs = await readyMedian('backend', cmds, dir)
     figures.health = await healthRun(cmds, dir)
     figures.hostile = await hostileMix(cmds, dir)
+    figures.durable = await durableWrites(cmds)
     say(
       figures.hostile
         ? `hostile mix: peak ${Math.round(figures.hostile.peakMiB)} MiB charged`
         : 'hostile mix: skipped (needs root and the cgroup v1 memory controller)',
     )
     const table = markdownTable(figures)
-    console.log(table)
-    await writeFile(resolve(import.meta.dir, 'results/latest.md'), resultsPage(table))
+    const durable = figures.durable ? durableTable(figures.durable) : ''
+    console.log(`${table}\n\n${durable}`)
+    await writeFile(
+      resolve(import.meta.dir, 'results/latest.md'),
+      resultsPage(table, durable, figures.durable?.disk ?? ''),
+    )
     say(`wrote bench/results/latest.md after ${Math.round((performance.now() - started) / 1000)} s`)
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
 }
 
-function resultsPage(table: string): string {
+function resultsPage(table: string, durable: string, disk: string): string {
   const { threads, connections, seconds } = wrkSettings
   return [
     '# Benchmark results (`just bench`)',
@@ -202,6 +209,12 @@ function resultsPage(table: string): string {
     '- peers: Flask app shaped like the seed (`bench/peers/flask_app.py`) under the Werkzeug dev server (threaded) and under gunicorn (`gthread`, workers = 2 x cores + 1, 4 threads each: `bench/peers/gunicorn_conf.py`); bare `Bun.serve` (`/healthz` hello-world, `/` = sleep + one plain file write: the floor), compiled; our compiled `backend-api`',
     '',
     table,
+    '',
+    '## Durable writes',
+    '',
+    `LOG_DIR on a disk (${disk}) and on tmpfs (/dev/shm). plain = bare Bun.serve writing one plain file (not durable: the floor); durable per request = the same writing temp file, datasync, rename, directory sync for each request on its own; ours = our backend, whose concurrent writes share their directory syncs (group commit). Bursts alternate between the servers, three rounds; sustained = wrk -c${SUSTAINED_IN_FLIGHT} on \`/\` with PROCESSING_DELAY_MS=0.`,
+    '',
+    durable,
     '',
     'Ratios compare figures of this one run. "accept-queue overflows" is the kernel\'s machine-wide `ListenOverflows` delta during the burst: Bun listens with a fixed backlog of 512, and every dropped connection retries after a 1 s SYN timeout. What limits us: see the README, section "Benchmarks and stress tests".',
     '',

@@ -4,10 +4,13 @@ export type WrkResult = { requestsPerSec: number; non2xx: number; socketErrors: 
 
 export const wrkSettings = { threads: 2, connections: 64, seconds: 5 }
 
-export async function runWrk(url: string): Promise<WrkResult> {
+export async function runWrk(
+  url: string,
+  connections = wrkSettings.connections,
+): Promise<WrkResult> {
   if (!new URL(url).hostname.startsWith('127.'))
     throw new Error(`wrk only targets loopback: ${url}`)
-  const { threads, connections, seconds } = wrkSettings
+  const { threads, seconds } = wrkSettings
   const proc = Bun.spawn(['wrk', `-t${threads}`, `-c${connections}`, `-d${seconds}s`, url], {
     stdout: 'pipe',
     stderr: 'pipe',
