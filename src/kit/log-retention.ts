@@ -192,9 +192,11 @@ export class Retention {
       this.again = true
       return
     }
-    // `finally` runs after the assignment even when nothing had to be awaited.
+    // `finally` runs after the assignment even when nothing had to be awaited. A prune asked for
+    // in the ticks between the loop's last check and this callback would be lost: start it here.
     this.running = this.pruneUntilWithin().finally(() => {
       this.running = null
+      if (this.again) this.prune()
     })
   }
 
