@@ -9,10 +9,13 @@ import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import pkg from '../package.json'
 
+/** The log store's syncfs worker thread (src/kit/log-sync.ts), for the programs that store logs. */
+const LOG_STORE_WORKERS = ['src/kit/syncfs-worker.ts']
+
 export const programs = {
-  backend: { entry: 'src/backend/main.ts', binary: 'backend-api' },
-  data: { entry: 'src/data/main.ts', binary: 'data-api' },
-  health: { entry: 'src/health/main.ts', binary: 'health-check' },
+  backend: { entry: 'src/backend/main.ts', binary: 'backend-api', workers: LOG_STORE_WORKERS },
+  data: { entry: 'src/data/main.ts', binary: 'data-api', workers: LOG_STORE_WORKERS },
+  health: { entry: 'src/health/main.ts', binary: 'health-check', workers: [] },
 } as const
 
 export type Program = keyof typeof programs
@@ -58,7 +61,7 @@ function parseArgs(argv: string[]): { names: Program[]; outdir: string } {
  * temp name would make every build differ), then a rename, so readers never see half a file.
  */
 async function build(name: Program, outdir: string): Promise<string> {
-  const { entry, binary } = programs[name]
+  const { entry, binary, workers } = programs[name]
   await mkdir(outdir, { recursive: true })
   const target = join(outdir, binary)
   const tempDir = await mkdtemp(join(outdir, `.${binary}.build-`))
@@ -70,6 +73,8 @@ async function build(name: Program, outdir: string): Promise<string> {
       process.execPath,
       'build',
       entry,
+      // Worker entry points are compiled into the same binary (Bun's documented way).
+      ...workers,
       '--compile',
       '--minify-whitespace',
       '--minify-syntax',

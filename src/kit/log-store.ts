@@ -3,6 +3,7 @@ import { constants } from 'node:fs'
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DEFAULT_RETENTION, Retention, type RetentionLimits } from './log-retention.ts'
+import { type Durability, durabilityFor, perFileSyncs } from './log-sync.ts'
 import { Redactor } from './redact.ts'
 
 /** errno codes worth their own metric label; anything else is `other`. */
@@ -117,50 +118,6 @@ async function writeStream(handle: FileHandle, data: AsyncIterable<Uint8Array>):
   }
 }
 
-/**
- * Directory syncs shared by concurrent writes (group commit). A write whose rename has completed
- * needs a sync of the directory that STARTS after that rename: fsync makes durable what the
- * directory holds when it runs. With no sync running, one starts at once, so a lone write waits
- * no longer than with a sync of its own. With one running, it may have started before this
- * rename, so the write waits for the next one, which starts when the running one ends and is
- * shared by every write that arrived meanwhile: a burst of N writes pays a few syncs, not N.
- * test/e2e/durability-order.test.ts checks the order in a trace of the real binary.
- */
-class DirectorySyncs {
-  private running: Promise<void> | null = null
-  private next: Promise<void> | null = null
-
-  constructor(private readonly dir: string) {}
-
-  /** Resolves once a sync of the directory that started after this call has completed. */
-  after(): Promise<void> {
-    if (!this.running) return this.start()
-    this.next ??= this.running.then(() => {
-      this.next = null
-      return this.start()
-    })
-    return this.next
-  }
-
-  private start(): Promise<void> {
-    const sync = this.syncOnce().finally(() => {
-      if (this.running === sync) this.running = null
-    })
-    this.running = sync
-    return sync
-  }
-
-  /**
-   * The file is complete and in place already, so a failed directory sync does not fail the
-   * writes it covers (as before group commit).
-   */
-  private async syncOnce(): Promise<void> {
-    const dir = await open(this.dir, 'r').catch(() => null)
-    await dir?.sync().catch(() => {})
-    await dir?.close().catch(() => {})
-  }
-}
-
 const LOG_FILE = /^\d{8}T\d{9}Z-[a-z0-9.-]+-[0-9a-z]{6}-[0-9a-f]{8}\.log$/
 const PROBE_EVERY_MS = 3000
 /**
@@ -186,7 +143,7 @@ export class LogStore {
   private probing: Promise<Readiness> | null = null
   readonly retention: Retention
   private readonly redactor: Redactor
-  private readonly directorySyncs: DirectorySyncs
+  private durability: Durability
 
   constructor(
     readonly dir: string,
@@ -196,12 +153,13 @@ export class LogStore {
   ) {
     this.retention = new Retention(dir, limits)
     this.redactor = new Redactor(options.secrets ?? [])
-    this.directorySyncs = new DirectorySyncs(dir)
+    this.durability = perFileSyncs(dir)
   }
 
   /** Creates the directory, indexes the files already there and prunes them to the limits. */
   async init(): Promise<Readiness> {
     await mkdir(this.dir, { recursive: true }).catch(() => {})
+    this.durability = durabilityFor(this.dir)
     await this.retention.load((name) => LOG_FILE.test(name))
     return this.probe()
   }
@@ -231,7 +189,7 @@ export class LogStore {
         } else {
           size = await writeStream(handle, data)
         }
-        await handle.datasync()
+        await this.durability.dataWritten(handle)
         return size
       } finally {
         await handle.close()
@@ -252,7 +210,7 @@ export class LogStore {
       throw error
     }
     // The rename must reach the disk too, or a power cut could forget the file.
-    await this.directorySyncs.after()
+    await this.durability.renamed()
     return size
   }
 
