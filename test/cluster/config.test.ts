@@ -2,7 +2,7 @@
 // monitoring Services' ones, published on loopback only; its node image the one the minimum kind
 // release ships) and the README.
 import { describe, expect, test } from 'bun:test'
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { hasCommand, testWhen } from '../support/requirements.ts'
@@ -88,8 +88,11 @@ describe('k8s/kind/cluster.yaml', () => {
   })
 })
 
-test('every `just RECIPE` anywhere in the README is a recipe of the justfile', async () => {
-  const section = await read('README.md')
+test('every `just RECIPE` anywhere in the README or docs/ is a recipe of the justfile', async () => {
+  const docs = (await readdir(join(repoRoot, 'docs'))).filter((name) => name.endsWith('.md'))
+  const section = (
+    await Promise.all(['README.md', ...docs.map((d) => `docs/${d}`)].map(read))
+  ).join('\n')
   const mentioned = new Set([...section.matchAll(/`just ([a-z][a-z0-9-]*)/g)].map((m) => m[1]))
   expect(mentioned.size).toBeGreaterThanOrEqual(20)
   const summary = await run([await realJust(), '--summary'], {

@@ -158,9 +158,9 @@ describe('Grafana dashboard small-services', () => {
     expect(map?.data?.['small-services.json']).toBe(committed)
   })
 
-  test('the README says where each seed panel lives', async () => {
-    const readme = await readFile(join(root, 'README.md'), 'utf8')
-    const section = readme.split('\n## Monitoring\n')[1]?.split('\n## ')[0] ?? ''
+  test('docs/monitoring.md says where each panel of the original assessment lives', async () => {
+    const doc = await readFile(join(root, 'docs/monitoring.md'), 'utf8')
+    const section = doc.split("\n## Where the original assessment's queries live now\n")[1] ?? ''
     for (const panel of panels.filter((p) => p.origin === 'seed'))
       expect(section).toContain(panel.title)
   })

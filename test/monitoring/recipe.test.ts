@@ -190,8 +190,8 @@ describe('just monitoring', () => {
   })
 })
 
-withJust('the README names the pinned chart versions', async () => {
-  const readme = await Bun.file(join(root, 'README.md')).text()
+withJust('docs/monitoring.md names the pinned chart versions', async () => {
+  const readme = await Bun.file(join(root, 'docs/monitoring.md')).text()
   expect(readme).toContain(`kube-prometheus-stack **${evaluate('kps_chart_version')}**`)
   expect(readme).toContain(`metrics-server **${evaluate('metrics_server_chart_version')}**`)
   expect(readme).toContain(`--version\n     ${evaluate('kps_chart_version')} -n monitoring`)
