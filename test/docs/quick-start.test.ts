@@ -1,0 +1,73 @@
+// The README's quick start, run as written, offline: inside a network namespace of its own that
+// has only loopback (so nothing it does can reach a registry), every command that works offline
+// runs and must succeed; the others are named here with where they are run instead.
+import { expect } from 'bun:test'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { hasCommand, isRoot, testWhen } from '../support/requirements.ts'
+
+const root = join(import.meta.dir, '../..')
+const test = testWhen(
+  isRoot() && hasCommand('unshare') && hasCommand('ip') && hasCommand('curl'),
+  'README quick start offline: needs root, unshare, ip and curl',
+)
+
+/** Commands of the quick start that cannot run offline inside a test, and where they do run. */
+const RUN_ELSEWHERE: Record<string, string> = {
+  'just test': 'the suite this test belongs to (CI runs it)',
+  'just up': 'needs docker, kind and image pulls: `just e2e` runs it on a real cluster',
+}
+
+/** How a long-running command is proven to work: it answers, then stops on Ctrl-C. */
+const SERVERS: Record<string, string[]> = {
+  'just dev': ['http://127.0.0.1:5000/healthz', 'http://127.0.0.1:5001/healthz'],
+}
+
+async function quickStartCommands(): Promise<string[]> {
+  const readme = await readFile(join(root, 'README.md'), 'utf8')
+  const section = readme.split('\n## Quick start\n')[1]?.split('\n## ')[0] ?? ''
+  const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
+  return blocks
+    .flatMap((block) => block.split('\n'))
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter(Boolean)
+}
+
+/** The shell lines that run `command` and check it. */
+function script(command: string): string {
+  const urls = SERVERS[command]
+  if (!urls) return `${command}\n`
+  const waits = urls.map(
+    (url) =>
+      `for i in $(seq 300); do curl -fs ${url} >/dev/null && break; sleep 0.1; done; curl -fs ${url} >/dev/null || { echo "${command}: ${url} never answered" >&2; exit 1; }`,
+  )
+  return [
+    `${command} & pid=$!`,
+    ...waits,
+    'kill -INT "$pid"',
+    'wait "$pid" || [ $? = 130 ]',
+    '',
+  ].join('\n')
+}
+
+test('every command of the quick start runs offline and succeeds, or is run elsewhere', async () => {
+  const commands = await quickStartCommands()
+  expect(commands).toContain('bun install --frozen-lockfile')
+  const here = commands.filter((c) => !(c in RUN_ELSEWHERE))
+  expect(commands.filter((c) => c in RUN_ELSEWHERE).sort()).toEqual(
+    Object.keys(RUN_ELSEWHERE).sort(),
+  )
+  const body = ['set -eu', 'ip link set lo up', ...here.map(script)].join('\n')
+  const proc = Bun.spawn(['unshare', '--net', '--', 'bash', '-c', body], {
+    cwd: root,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  const [code, out, err] = await Promise.all([
+    proc.exited,
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+  ])
+  expect(code, `${out}\n${err}`).toBe(0)
+  expect(here).toContain('just dev')
+}, 120_000)
