@@ -1,28 +1,24 @@
 import { Elysia } from 'elysia'
 import { logsRoutes } from '../kit/logs-routes.ts'
-import { refuseOtherMethods } from '../kit/methods.ts'
+import type { RouteInfo } from '../kit/methods.ts'
 import { servicePlugin } from '../kit/service.ts'
 import { workRoutes } from '../kit/work-routes.ts'
 import { type ExternalDeps, externalLogsRoutes } from './external-logs.ts'
 
 /**
- * Every backend API route:
- *   GET /healthz /readyz /metrics /version /swagger /swagger/json   (servicePlugin)
- *   GET /                          (workRoutes)      GET /logs?limit=   (logsRoutes)
- *   GET /download_external_logs?env=development|staging|production   (externalLogsRoutes)
- * Any other method on these paths answers 405 with `Allow`, and so does HEAD on a route that
- * does work (`sideEffects`).
+ * The backend API: every route it serves is composed here. docs/DESIGN.md "Routes" lists them with
+ * the file that handles each, where its errors are built and the numbers that bound it; a test
+ * compares that table with `app.routes`.
  */
 export function createBackendApp(deps: ExternalDeps) {
+  const docs = {
+    title: `Backend API (${deps.config.serviceName})`,
+    description: 'Simulated work with one log file per request, and external log downloads.',
+  }
   const app = new Elysia()
-    .use(
-      servicePlugin(deps, {
-        title: `Backend API (${deps.config.serviceName})`,
-        description: 'Simulated work with one log file per request, and external log downloads.',
-      }),
-    )
+    .use(servicePlugin(deps, docs, (): readonly RouteInfo[] => app.routes))
     .use(workRoutes(deps))
     .use(logsRoutes(deps))
     .use(externalLogsRoutes(deps))
-  return refuseOtherMethods(app)
+  return app
 }

@@ -1,6 +1,7 @@
 import { Elysia, type ValidationError } from 'elysia'
 import { LogWriteError } from './log-store.ts'
 import type { Logger } from './logger.ts'
+import { allowedMethods, methodNotAllowed, type RouteInfo } from './methods.ts'
 import type { FieldRule } from './schemas.ts'
 
 const isRule = (value: unknown): value is FieldRule =>
@@ -50,19 +51,28 @@ export function writeFailure(error: LogWriteError) {
   }
 }
 
-/** Turns every failure Elysia sees into `{ error, ... }` JSON with the right status, never a stack. */
-export function jsonErrors(logger: Logger) {
+/**
+ * Turns every failure Elysia sees into `{ error, ... }` JSON with the right status, never a stack.
+ * `routes` are the app's, read at the first unmatched request: a known path asked with a method
+ * it does not serve answers 405 with `Allow`, an unknown path 404.
+ */
+export function jsonErrors(logger: Logger, routes: () => readonly RouteInfo[]) {
+  let allowed: Map<string, string[]> | undefined
   return new Elysia({ name: 'json-errors' }).onError(
     { as: 'global' },
-    ({ code, error, path, set }) => {
+    ({ code, error, path, request, set }) => {
       if (error instanceof LogWriteError) {
         set.status = 503
         return writeFailure(error)
       }
       switch (code) {
-        case 'NOT_FOUND':
+        case 'NOT_FOUND': {
+          allowed ??= allowedMethods(routes())
+          const allow = allowed.get(path)
+          if (allow) return methodNotAllowed({ request, path, set }, allow)
           set.status = 404
           return { error: 'Not found', path, hint: 'GET /swagger lists the routes of this service' }
+        }
         case 'VALIDATION':
           // Our own answer broke its schema: a bug here, not a client mistake.
           if (error.type === 'response') {

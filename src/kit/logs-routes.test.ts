@@ -1,14 +1,23 @@
 import { beforeEach, expect, test } from 'bun:test'
 import { Elysia } from 'elysia'
 import { LISTINGS_AT_ONCE, logsRoutes } from './logs-routes.ts'
+import type { RouteInfo } from './methods.ts'
 import { servicePlugin } from './service.ts'
 import { get, readJson, type TestDeps, testDeps } from './test-deps.ts'
 
 let ctx: TestDeps
-const appOf = () =>
-  new Elysia()
-    .use(servicePlugin(ctx.deps, { title: 't', description: 'd' }))
+const appOf = () => {
+  const app = new Elysia()
+    .use(
+      servicePlugin(
+        ctx.deps,
+        { title: 't', description: 'd' },
+        (): readonly RouteInfo[] => app.routes,
+      ),
+    )
     .use(logsRoutes(ctx.deps))
+  return app
+}
 
 beforeEach(async () => {
   ctx = await testDeps()

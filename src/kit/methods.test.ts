@@ -1,21 +1,27 @@
 import { beforeEach, expect, test } from 'bun:test'
 import { readdir } from 'node:fs/promises'
 import { Elysia } from 'elysia'
-import { refuseOtherMethods, sideEffects } from './methods.ts'
+import { type RouteInfo, sideEffects } from './methods.ts'
 import { servicePlugin } from './service.ts'
 import { readJson, type TestDeps, testDeps } from './test-deps.ts'
 import { workRoutes } from './work-routes.ts'
 
 let ctx: TestDeps
 let calls = 0
-const appOf = () =>
-  refuseOtherMethods(
-    new Elysia()
-      .use(servicePlugin(ctx.deps, { title: 't', description: 'd' }))
-      .use(workRoutes(ctx.deps))
-      .use(sideEffects)
-      .get('/count', () => ({ calls: ++calls }), { sideEffects: true }),
-  )
+const appOf = () => {
+  const app = new Elysia()
+    .use(
+      servicePlugin(
+        ctx.deps,
+        { title: 't', description: 'd' },
+        (): readonly RouteInfo[] => app.routes,
+      ),
+    )
+    .use(workRoutes(ctx.deps))
+    .use(sideEffects)
+    .get('/count', () => ({ calls: ++calls }), { sideEffects: true })
+  return app
+}
 const send = (method: string, path: string) =>
   appOf().handle(new Request(`http://localhost${path}`, { method }))
 

@@ -2,14 +2,21 @@ import { beforeEach, describe, expect, test } from 'bun:test'
 import { rm, writeFile } from 'node:fs/promises'
 import { Elysia, t } from 'elysia'
 import { buildInfo } from './build-info.ts'
+import type { RouteInfo } from './methods.ts'
 import { LimitQuery } from './schemas.ts'
 import { servicePlugin } from './service.ts'
 import { get, readJson, type TestDeps, testDeps } from './test-deps.ts'
 
 let ctx: TestDeps
-const appOf = () =>
-  new Elysia()
-    .use(servicePlugin(ctx.deps, { title: 'Test API', description: 'kit under test' }))
+const appOf = () => {
+  const app = new Elysia()
+    .use(
+      servicePlugin(
+        ctx.deps,
+        { title: 'Test API', description: 'kit under test' },
+        (): readonly RouteInfo[] => app.routes,
+      ),
+    )
     .get('/items/:id', ({ params }) => ({ id: params.id }))
     .get('/boom', (): string => {
       throw new Error('database password=hunter2 leaked in a stack')
@@ -20,6 +27,8 @@ const appOf = () =>
     .get('/broken', () => ({ count: 'many' }) as unknown as { count: number }, {
       response: t.Object({ count: t.Integer() }),
     })
+  return app
+}
 
 beforeEach(async () => {
   ctx = await testDeps()

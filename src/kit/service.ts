@@ -5,7 +5,7 @@ import type { ServiceConfig } from './config.ts'
 import { jsonErrors } from './errors.ts'
 import type { LogStore } from './log-store.ts'
 import type { Logger } from './logger.ts'
-import { KNOWN_METHODS } from './methods.ts'
+import { KNOWN_METHODS, type RouteInfo } from './methods.ts'
 import type { Metrics } from './metrics.ts'
 import { errorExample, responses } from './schemas.ts'
 import { SWAGGER_ASSETS, swaggerAssets } from './swagger-assets.ts'
@@ -41,8 +41,9 @@ function observe({ metrics, logger }: ServiceDeps) {
       const startedAt = (ctx as { startedAt?: number }).startedAt
       const ms = startedAt === undefined ? 0 : performance.now() - startedAt
       const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER'
-      const template = route || 'unmatched'
       const status = statusCode(set.status)
+      // A 405 without a route is a known path asked with another method (errors.ts): bounded.
+      const template = route || (status === 405 ? path : 'unmatched')
       metrics.observeRequest(method, template, status, ms / 1000)
       const line = { method, route: template, path, status, ms: Math.round(ms * 10) / 10 }
       if (QUIET_ROUTES.has(template)) logger.debug(line, 'request')
@@ -70,9 +71,14 @@ const NOT_READY = {
 
 /**
  * What every service has: OpenAPI + Swagger UI (offline), JSON errors, request metrics and logs,
- * and the operational routes /healthz, /readyz, /metrics and /version.
+ * and the operational routes /healthz, /readyz, /metrics and /version. `routes` gives the whole
+ * app's routes (`() => app.routes`), which the 405 answers need.
  */
-export function servicePlugin(deps: ServiceDeps, docs: { title: string; description: string }) {
+export function servicePlugin(
+  deps: ServiceDeps,
+  docs: { title: string; description: string },
+  routes: () => readonly RouteInfo[],
+) {
   const { config, metrics, store, lifecycle } = deps
   const version = { service: config.serviceName, ...buildInfo }
   return (
@@ -108,7 +114,7 @@ export function servicePlugin(deps: ServiceDeps, docs: { title: string; descript
         }),
       )
       .use(swaggerAssets)
-      .use(jsonErrors(deps.logger))
+      .use(jsonErrors(deps.logger, routes))
       .use(observe(deps))
       .get(
         '/readyz',

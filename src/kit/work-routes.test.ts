@@ -2,15 +2,24 @@ import { beforeEach, expect, test } from 'bun:test'
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Elysia } from 'elysia'
+import type { RouteInfo } from './methods.ts'
 import { servicePlugin } from './service.ts'
 import { get, readJson, type TestDeps, testDeps } from './test-deps.ts'
 import { workRoutes } from './work-routes.ts'
 
 let ctx: TestDeps
-const appOf = () =>
-  new Elysia()
-    .use(servicePlugin(ctx.deps, { title: 't', description: 'd' }))
+const appOf = () => {
+  const app = new Elysia()
+    .use(
+      servicePlugin(
+        ctx.deps,
+        { title: 't', description: 'd' },
+        (): readonly RouteInfo[] => app.routes,
+      ),
+    )
     .use(workRoutes(ctx.deps))
+  return app
+}
 
 beforeEach(async () => {
   ctx = await testDeps({ PROCESSING_DELAY_MS: '50' })
