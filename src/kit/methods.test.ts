@@ -85,4 +85,6 @@ test('the OpenAPI document lists GET only, and says HEAD is refused where it is'
   }
   expect(doc.paths['/'].get.description).toContain('HEAD is refused')
   expect(doc.paths['/version'].get.description).toBeUndefined()
+  // Nothing internal: no vendor extension (the old 405 marker was one) in the public document.
+  expect(JSON.stringify(doc)).not.toMatch(/"x-[a-z-]+":/)
 })
