@@ -9,8 +9,8 @@ import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import pkg from '../package.json'
 
-/** The log store's syncfs worker thread (src/kit/log-sync.ts), for the programs that store logs. */
-const LOG_STORE_WORKERS = ['src/kit/syncfs-worker.ts']
+/** The log store's syncfs worker thread (src/kit/logs/log-sync.ts), for the programs that store logs. */
+const LOG_STORE_WORKERS = ['src/kit/logs/syncfs-worker.ts']
 
 export const programs = {
   backend: { entry: 'src/backend/main.ts', binary: 'backend-api', workers: LOG_STORE_WORKERS },

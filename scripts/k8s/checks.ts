@@ -15,7 +15,7 @@ export const ruleDescriptions: Record<string, string> = {
     'ConfigMaps, Secrets, claims exist in the same namespace, generated, keys present or optional',
   'secret-source': 'integration keys only from the generated Secret',
   'grace-period':
-    "terminationGracePeriodSeconds above the program's exit deadline (src/kit/runtime.ts)",
+    "terminationGracePeriodSeconds above the program's exit deadline (src/kit/http/runtime.ts)",
   'log-volume': 'LOG_DIR on a size-limited emptyDir, the retention (src/kit/config.ts) below it',
   cronjob: 'Forbid, a deadline below the interval and above HEALTH_TIMEOUT_MS',
   'memory-request':

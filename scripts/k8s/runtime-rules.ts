@@ -10,7 +10,7 @@ import { peakRssFromResults, TARGET_BURST } from '../../bench/report.ts'
 import { longestRequestMs, readBackendConfig } from '../../src/backend/config.ts'
 import { loadHealthConfig } from '../../src/health/config.ts'
 import { type Env, readServiceConfig, type ServiceConfig } from '../../src/kit/config.ts'
-import { exitDeadlineMs } from '../../src/kit/runtime.ts'
+import { exitDeadlineMs } from '../../src/kit/http/runtime.ts'
 import {
   type Finding,
   finding,
@@ -68,7 +68,7 @@ function deploymentFindings(o: K8sObject, objects: K8sObject[]): Finding[] {
         finding(
           'grace-period',
           o,
-          `terminationGracePeriodSeconds must be above ${needed / 1000}: the program may take that long to exit after SIGTERM (drain + longest request + margin, src/kit/runtime.ts)`,
+          `terminationGracePeriodSeconds must be above ${needed / 1000}: the program may take that long to exit after SIGTERM (drain + longest request + margin, src/kit/http/runtime.ts)`,
         ),
       )
     }

@@ -1,6 +1,6 @@
 import { beforeEach, expect, test } from 'bun:test'
-import { get, readJson, type TestDeps, testDeps } from '../kit/test-deps.ts'
-import { backendApp } from './test-app.ts'
+import { backendApp } from '../../test/support/backend-app.ts'
+import { get, readJson, type TestDeps, testDeps } from '../../test/support/route-deps.ts'
 
 const KEY = 'doc-key-5e6f7a8b'
 type Documented = { content?: Record<string, { schema?: { required?: string[] } }> }

@@ -1,9 +1,9 @@
 import { Elysia } from 'elysia'
-import { logsRoutes } from '../kit/logs-routes.ts'
-import type { RouteInfo } from '../kit/methods.ts'
-import { servicePlugin } from '../kit/service.ts'
-import { workRoutes } from '../kit/work-routes.ts'
-import { type ExternalDeps, externalLogsRoutes } from './external-logs.ts'
+import type { RouteInfo } from '../kit/http/methods.ts'
+import { servicePlugin } from '../kit/http/service.ts'
+import { logsRoutes } from '../kit/logs/logs-routes.ts'
+import { workRoutes } from '../kit/logs/work-routes.ts'
+import { type ExternalDeps, externalLogsRoutes } from './external/external-logs.ts'
 
 /**
  * The backend API: every route it serves is composed here. docs/DESIGN.md "Routes" lists them with

@@ -1,9 +1,9 @@
 import { loadConfig } from '../kit/config.ts'
-import { MIN_SECRET_LENGTH } from '../kit/redact.ts'
-import { createServiceDeps, startService } from '../kit/runtime.ts'
+import { createServiceDeps, startService } from '../kit/http/runtime.ts'
+import { MIN_SECRET_LENGTH } from '../kit/logs/redact.ts'
 import { createBackendApp } from './app.ts'
 import { longestRequestMs, readBackendConfig } from './config.ts'
-import { ExternalLogsClient } from './external-client.ts'
+import { ExternalLogsClient } from './external/external-client.ts'
 
 const config = loadConfig(readBackendConfig)
 // The integration keys are redacted from every stored body and from what /logs serves.

@@ -1,5 +1,5 @@
 import { beforeEach, expect, test } from 'bun:test'
-import { get, readJson, type TestDeps, testDeps } from '../kit/test-deps.ts'
+import { get, readJson, type TestDeps, testDeps } from '../../test/support/route-deps.ts'
 import { createDataApp } from './app.ts'
 
 let ctx: TestDeps

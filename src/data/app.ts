@@ -1,8 +1,8 @@
 import { Elysia } from 'elysia'
-import { logsRoutes } from '../kit/logs-routes.ts'
-import type { RouteInfo } from '../kit/methods.ts'
-import { type ServiceDeps, servicePlugin } from '../kit/service.ts'
-import { workRoutes } from '../kit/work-routes.ts'
+import type { RouteInfo } from '../kit/http/methods.ts'
+import { type ServiceDeps, servicePlugin } from '../kit/http/service.ts'
+import { logsRoutes } from '../kit/logs/logs-routes.ts'
+import { workRoutes } from '../kit/logs/work-routes.ts'
 import { recordsRoutes } from './records.ts'
 
 /**

@@ -1,5 +1,5 @@
 import { loadConfig, readServiceConfig } from '../kit/config.ts'
-import { createServiceDeps, startService } from '../kit/runtime.ts'
+import { createServiceDeps, startService } from '../kit/http/runtime.ts'
 import { createDataApp } from './app.ts'
 
 const config = loadConfig((env) => readServiceConfig(env, 'data-api'))

@@ -1,6 +1,6 @@
 import { expect, test } from 'bun:test'
 import { Elysia, getSchemaValidator } from 'elysia'
-import { get, readJson } from '../kit/test-deps.ts'
+import { get, readJson } from '../../test/support/route-deps.ts'
 import { DataRecord, recordsRoutes } from './records.ts'
 
 const app = new Elysia().use(recordsRoutes)

@@ -1,5 +1,5 @@
 import { Elysia, t } from 'elysia'
-import { ErrorBody, LimitQuery, responses } from '../kit/schemas.ts'
+import { ErrorBody, LimitQuery, responses } from '../kit/http/schemas.ts'
 
 const CATEGORIES = ['sensor', 'order', 'invoice', 'shipment'] as const
 

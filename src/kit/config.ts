@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'dotenv'
-import { DEFAULT_RETENTION, MAX_DOWNLOAD_BYTES, type RetentionLimits } from './log-retention.ts'
+import {
+  DEFAULT_RETENTION,
+  MAX_DOWNLOAD_BYTES,
+  type RetentionLimits,
+} from './logs/log-retention.ts'
 
 export type Env = Record<string, string | undefined>
 

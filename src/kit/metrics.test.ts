@@ -1,6 +1,6 @@
 import { expect, test } from 'bun:test'
 import { EXTERNAL_ENVS, EXTERNAL_OUTCOMES } from './external-envs.ts'
-import { WRITE_FAILURE_REASONS } from './log-store.ts'
+import { WRITE_FAILURE_REASONS } from './logs/log-store.ts'
 import { createMetrics } from './metrics.ts'
 
 test('every known label value of the failure and external counters is exported as 0 from the start', async () => {

@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 import { EXTERNAL_ENVS, EXTERNAL_OUTCOMES } from './external-envs.ts'
-import { WRITE_FAILURE_REASONS } from './log-store.ts'
+import { WRITE_FAILURE_REASONS } from './logs/log-store.ts'
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 3, 3.25, 3.5, 5, 10]
 const HTTP_LABELS = ['method', 'route', 'status'] as const

@@ -2,7 +2,7 @@
 // durability (the page cache survives it), the order of the syncs can. For each file a response
 // names: a sync of its data that started after its last write, then its rename, then a sync that
 // started after that rename, all completed before the response was written to the socket; and the
-// syncs shared by the burst. Both ways of src/kit/log-sync.ts: on a disk, syncfs(2) per batch; on
+// syncs shared by the burst. Both ways of src/kit/logs/log-sync.ts: on a disk, syncfs(2) per batch; on
 // a tmpfs, each file's fdatasync and shared directory fsyncs.
 import { describe, expect } from 'bun:test'
 import { mkdtemp, readFile } from 'node:fs/promises'

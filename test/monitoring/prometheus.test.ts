@@ -2,7 +2,7 @@
 // dashboard's app queries and the alerts see the names and labels the code exports.
 import { afterAll, beforeAll, describe, expect } from 'bun:test'
 import { panels } from '../../scripts/monitoring/panels.ts'
-import { WRITE_FAILURE_REASONS } from '../../src/kit/log-store.ts'
+import { WRITE_FAILURE_REASONS } from '../../src/kit/logs/log-store.ts'
 import { hasCommand, testWhen } from '../support/requirements.ts'
 import { tempDir } from '../support/temp.ts'
 import { ruleGroups, writeRulesFile } from './monitoring-files.ts'

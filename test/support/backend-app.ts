@@ -1,8 +1,8 @@
 import { expect } from 'bun:test'
-import { get, type TestDeps } from '../kit/test-deps.ts'
-import { createBackendApp } from './app.ts'
-import { readBackendConfig } from './config.ts'
-import { ExternalLogsClient } from './external-client.ts'
+import { createBackendApp } from '../../src/backend/app.ts'
+import { readBackendConfig } from '../../src/backend/config.ts'
+import { ExternalLogsClient } from '../../src/backend/external/external-client.ts'
+import { get, type TestDeps } from './route-deps.ts'
 
 /** The backend app on a test's dependencies, its config read from `env` (backoffs kept short). */
 export function backendApp(ctx: TestDeps, env: Record<string, string> = {}) {

@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test'
-import { createLogger } from './logger.ts'
+import { createLogger } from '../logger.ts'
 import { shutdownHandler } from './shutdown.ts'
 
 function harness(stopServer: () => Promise<void>, drainMs = 30, stopDeadlineMs = 200) {

@@ -1,7 +1,7 @@
 import { beforeEach, expect, test } from 'bun:test'
 import { readdir, readFile, rm, symlink, truncate, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { tempDir } from '../../test/support/temp.ts'
+import { tempDir } from '../../../test/support/temp.ts'
 import { failureReason, LogStore, LogWriteError, MAX_SHOWN_BYTES } from './log-store.ts'
 
 let dir: string

@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia'
-import { sideEffects } from './methods.ts'
-import { ErrorBody, responses } from './schemas.ts'
-import type { ServiceDeps } from './service.ts'
+import { sideEffects } from '../http/methods.ts'
+import { ErrorBody, responses } from '../http/schemas.ts'
+import type { ServiceDeps } from '../http/service.ts'
 
 const MESSAGES = [
   { level: 'info', message: 'Success' },

@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, expect, test } from 'bun:test'
-import { type FakeUpstream, startFakeUpstream } from '../../test/support/upstream.ts'
-import { type TestDeps, testDeps } from '../kit/test-deps.ts'
-import { backendApp, download } from './test-app.ts'
+import { backendApp, download } from '../../../test/support/backend-app.ts'
+import { type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
+import { type FakeUpstream, startFakeUpstream } from '../../../test/support/upstream.ts'
 
 const KEY = 'answers-key-9f8e7d6c'
 const upstream: FakeUpstream = await startFakeUpstream({ key: KEY })

@@ -54,7 +54,7 @@ const refusesHead = (route: RouteInfo) =>
 
 /**
  * The methods each path of `routes` serves, HEAD included where its GET does no work: what a
- * 405's `Allow` says. The error handler asks it when no route matched (src/kit/errors.ts).
+ * 405's `Allow` says. The error handler asks it when no route matched (src/kit/http/errors.ts).
  */
 export function allowedMethods(routes: readonly RouteInfo[]): Map<string, string[]> {
   const allowed = new Map<string, string[]>()

@@ -4,8 +4,8 @@ import {
   OK_BODY,
   startFakeUpstream,
   type UpstreamMode,
-} from '../../test/support/upstream.ts'
-import { createLogger } from '../kit/logger.ts'
+} from '../../../test/support/upstream.ts'
+import { createLogger } from '../../kit/logger.ts'
 import { type DownloadResult, ExternalLogsClient, retryAfterMs } from './external-client.ts'
 
 const KEY = 'test-key-9f8e7d6c5b4a'

@@ -120,7 +120,7 @@ class FileSystemSyncs implements Durability {
  * scripts/build.ts embeds it, under the common directory of the entry points (src/).
  */
 const WORKER_ENTRY = import.meta.url.startsWith('file:///$bunfs/')
-  ? '/$bunfs/root/kit/syncfs-worker.ts'
+  ? '/$bunfs/root/kit/logs/syncfs-worker.ts'
   : new URL('./syncfs-worker.ts', import.meta.url).href
 
 const TMPFS_MAGIC = 0x01021994

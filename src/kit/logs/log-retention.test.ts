@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, test } from 'bun:test'
 import { readdir, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { tempDir } from '../../test/support/temp.ts'
+import { tempDir } from '../../../test/support/temp.ts'
 import { DEFAULT_RETENTION, LogIndex, MAX_DOWNLOAD_BYTES, occupied } from './log-retention.ts'
 import { LogStore } from './log-store.ts'
 

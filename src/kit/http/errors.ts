@@ -1,6 +1,6 @@
 import { Elysia, type ValidationError } from 'elysia'
-import { LogWriteError } from './log-store.ts'
-import type { Logger } from './logger.ts'
+import type { Logger } from '../logger.ts'
+import { LogWriteError } from '../logs/log-store.ts'
 import { allowedMethods, methodNotAllowed, type RouteInfo } from './methods.ts'
 import type { FieldRule } from './schemas.ts'
 

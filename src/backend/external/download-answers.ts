@@ -1,5 +1,5 @@
-import { ENV_NAMES, type ExternalEnv, externalEnvOf } from '../kit/external-envs.ts'
-import type { ExternalTarget } from './config.ts'
+import { ENV_NAMES, type ExternalEnv, externalEnvOf } from '../../kit/external-envs.ts'
+import type { ExternalTarget } from '../config.ts'
 import { type Failed, type FailedOutcome, MAX_BODY_BYTES } from './external-client.ts'
 
 /** A value short and plain enough to quote back; anything else is described, never echoed. */

@@ -1,9 +1,9 @@
 import type { AnyElysia } from 'elysia'
 import type { DestinationStream } from 'pino'
-import type { ServiceConfig } from './config.ts'
-import { LogStore, type StoreOptions } from './log-store.ts'
-import { createLogger } from './logger.ts'
-import { createMetrics } from './metrics.ts'
+import type { ServiceConfig } from '../config.ts'
+import { createLogger } from '../logger.ts'
+import { LogStore, type StoreOptions } from '../logs/log-store.ts'
+import { createMetrics } from '../metrics.ts'
 import type { ServiceDeps } from './service.ts'
 import { handleShutdown } from './shutdown.ts'
 

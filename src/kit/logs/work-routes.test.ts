@@ -2,9 +2,9 @@ import { beforeEach, expect, test } from 'bun:test'
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Elysia } from 'elysia'
-import type { RouteInfo } from './methods.ts'
-import { servicePlugin } from './service.ts'
-import { get, readJson, type TestDeps, testDeps } from './test-deps.ts'
+import { get, readJson, type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
+import type { RouteInfo } from '../http/methods.ts'
+import { servicePlugin } from '../http/service.ts'
 import { workRoutes } from './work-routes.ts'
 
 let ctx: TestDeps

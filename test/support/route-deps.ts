@@ -1,6 +1,6 @@
-import { tempDir } from '../../test/support/temp.ts'
-import { readServiceConfig } from './config.ts'
-import { createServiceDeps } from './runtime.ts'
+import { readServiceConfig } from '../../src/kit/config.ts'
+import { createServiceDeps } from '../../src/kit/http/runtime.ts'
+import { tempDir } from './temp.ts'
 
 /**
  * Real dependencies for route tests through `app.handle(...)`: a fresh LOG_DIR (removed at the end

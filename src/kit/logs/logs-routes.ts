@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia'
+import { ErrorBody, LimitQuery, responses } from '../http/schemas.ts'
+import type { ServiceDeps } from '../http/service.ts'
 import type { LogEntry } from './log-store.ts'
-import { ErrorBody, LimitQuery, responses } from './schemas.ts'
-import type { ServiceDeps } from './service.ts'
 
 const LogList = t.Object({
   entries: t.Array(

@@ -1,10 +1,10 @@
 import { beforeEach, expect, test } from 'bun:test'
 import { readdir } from 'node:fs/promises'
 import { Elysia } from 'elysia'
+import { readJson, type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
+import { workRoutes } from '../logs/work-routes.ts'
 import { type RouteInfo, sideEffects } from './methods.ts'
 import { servicePlugin } from './service.ts'
-import { readJson, type TestDeps, testDeps } from './test-deps.ts'
-import { workRoutes } from './work-routes.ts'
 
 let ctx: TestDeps
 let calls = 0

@@ -1,9 +1,9 @@
 import { afterAll, beforeEach, expect, test } from 'bun:test'
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type FakeUpstream, OK_BODY, startFakeUpstream } from '../../test/support/upstream.ts'
-import { get, type TestDeps, testDeps } from '../kit/test-deps.ts'
-import { backendApp, download } from './test-app.ts'
+import { backendApp, download } from '../../../test/support/backend-app.ts'
+import { get, type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
+import { type FakeUpstream, OK_BODY, startFakeUpstream } from '../../../test/support/upstream.ts'
 
 const KEY = 'stg-key-0a1b2c3d4e5f'
 const upstream: FakeUpstream = await startFakeUpstream({ key: KEY })

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, test } from 'bun:test'
 import { rm, writeFile } from 'node:fs/promises'
 import { Elysia, t } from 'elysia'
-import { buildInfo } from './build-info.ts'
+import { get, readJson, type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
+import { buildInfo } from '../build-info.ts'
 import type { RouteInfo } from './methods.ts'
 import { LimitQuery } from './schemas.ts'
 import { servicePlugin } from './service.ts'
-import { get, readJson, type TestDeps, testDeps } from './test-deps.ts'
 
 let ctx: TestDeps
 const appOf = () => {

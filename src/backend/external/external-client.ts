@@ -5,11 +5,11 @@ import {
   decodedBody,
   RAW_BODY,
   UnsupportedEncoding,
-} from '../kit/body-reader.ts'
-import type { ExternalOutcome } from '../kit/external-envs.ts'
-import { MAX_DOWNLOAD_BYTES } from '../kit/log-retention.ts'
-import { LogWriteError } from '../kit/log-store.ts'
-import type { Logger } from '../kit/logger.ts'
+} from '../../kit/body-reader.ts'
+import type { ExternalOutcome } from '../../kit/external-envs.ts'
+import type { Logger } from '../../kit/logger.ts'
+import { MAX_DOWNLOAD_BYTES } from '../../kit/logs/log-retention.ts'
+import { LogWriteError } from '../../kit/logs/log-store.ts'
 
 export const MAX_BODY_BYTES = MAX_DOWNLOAD_BYTES
 

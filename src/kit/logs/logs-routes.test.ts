@@ -1,9 +1,9 @@
 import { beforeEach, expect, test } from 'bun:test'
 import { Elysia } from 'elysia'
+import { get, readJson, type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
+import type { RouteInfo } from '../http/methods.ts'
+import { servicePlugin } from '../http/service.ts'
 import { LISTINGS_AT_ONCE, logsRoutes } from './logs-routes.ts'
-import type { RouteInfo } from './methods.ts'
-import { servicePlugin } from './service.ts'
-import { get, readJson, type TestDeps, testDeps } from './test-deps.ts'
 
 let ctx: TestDeps
 const appOf = () => {
