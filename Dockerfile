@@ -23,8 +23,8 @@ WORKDIR /app
 COPY package.json bun.lock bunfig.toml ./
 RUN bun install --frozen-lockfile --production && bun pm cache rm
 COPY tsconfig.json ./
-# Only the build script: the other scripts/ (cluster, k8s, monitoring) must not bust this cache.
-COPY scripts/build.ts scripts/
+# Only the build script and its process helper: the other scripts/ must not bust this cache.
+COPY scripts/build.ts scripts/process.ts scripts/
 COPY src/ src/
 # Bun bakes NODE_ENV into the binary at compile time (scripts/build.ts sets it as well).
 ENV NODE_ENV=production

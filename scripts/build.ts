@@ -8,6 +8,7 @@
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import pkg from '../package.json'
+import { runToEnd } from './process.ts'
 
 /** The log store's syncfs worker thread (src/kit/logs/log-sync.ts), for the programs that store logs. */
 const LOG_STORE_WORKERS = ['src/kit/logs/syncfs-worker.ts']
@@ -68,7 +69,7 @@ async function build(name: Program, outdir: string): Promise<string> {
   const temp = join(tempDir, binary)
   const version = process.env.VERSION || pkg.version
   const commit = process.env.GIT_COMMIT || gitCommit()
-  const proc = Bun.spawn(
+  const { code, stdout, stderr } = await runToEnd(
     [
       process.execPath,
       'build',
@@ -91,15 +92,10 @@ async function build(name: Program, outdir: string): Promise<string> {
       '--outfile',
       temp,
     ],
-    { cwd: root, env: { ...process.env, NODE_ENV: 'production' }, stdout: 'pipe', stderr: 'pipe' },
+    { cwd: root, env: { ...process.env, NODE_ENV: 'production' } },
   )
-  const [code, out, err] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ])
   try {
-    if (code !== 0) throw new Error(`bun build ${entry} failed (exit ${code}):\n${out}${err}`)
+    if (code !== 0) throw new Error(`bun build ${entry} failed (exit ${code}):\n${stdout}${stderr}`)
     await rename(temp, target)
   } finally {
     await rm(tempDir, { recursive: true, force: true })

@@ -4,6 +4,7 @@
 // callers use runBurst(), which runs this file as a child with that variable and a raised
 // descriptor limit.
 
+import { runToEnd } from '../../scripts/process.ts'
 import { withDescriptorLimit } from './limits.ts'
 import { percentile } from './stats.ts'
 
@@ -67,19 +68,14 @@ export async function burstHere(url: string, options: BurstOptions): Promise<Bur
 
 /** Runs the burst in a child process that may hold `count` requests in flight. */
 export async function runBurst(url: string, options: BurstOptions): Promise<BurstResult> {
-  const child = Bun.spawn(
+  const {
+    code,
+    stdout: out,
+    stderr: err,
+  } = await runToEnd(
     withDescriptorLimit([process.execPath, import.meta.path, url, JSON.stringify(options)]),
-    {
-      env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: String(Math.max(options.count, 256)) },
-      stdout: 'pipe',
-      stderr: 'pipe',
-    },
+    { env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: String(Math.max(options.count, 256)) } },
   )
-  const [code, out, err] = await Promise.all([
-    child.exited,
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-  ])
   if (code !== 0) throw new Error(`burst client exited ${code}: ${err.trim() || out.slice(0, 500)}`)
   return JSON.parse(out) as BurstResult
 }

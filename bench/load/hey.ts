@@ -1,5 +1,6 @@
 // A burst from hey (Debian's `hey`): N requests on N connections, all at once, from a Go client,
 // so the figures do not hinge on one Bun client. Loopback only.
+import { runToEnd } from '../../scripts/process.ts'
 
 export type HeyResult = { p50Ms: number; p99Ms: number; ok: number; requests: number }
 
@@ -8,18 +9,11 @@ export const hasHey = (): boolean => Bun.which('hey') !== null
 export async function runHey(url: string, count: number, timeoutS: number): Promise<HeyResult> {
   if (!new URL(url).hostname.startsWith('127.'))
     throw new Error(`hey only targets loopback: ${url}`)
-  const proc = Bun.spawn(
-    ['hey', '-n', String(count), '-c', String(count), '-t', String(timeoutS), url],
-    {
-      stdout: 'pipe',
-      stderr: 'pipe',
-    },
-  )
-  const [code, out, err] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ])
+  const {
+    code,
+    stdout: out,
+    stderr: err,
+  } = await runToEnd(['hey', '-n', String(count), '-c', String(count), '-t', String(timeoutS), url])
   if (code !== 0)
     throw new Error(`hey exited ${code}: ${err.trim()} (install it: apt-get install hey)`)
   const at = (p: number) => Number(new RegExp(`${p}%+ in ([\\d.]+) secs`).exec(out)?.[1]) * 1000

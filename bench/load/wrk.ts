@@ -1,4 +1,5 @@
 // Throughput of a cheap route with wrk: fixed threads, connections and duration, loopback only.
+import { runToEnd } from '../../scripts/process.ts'
 
 export type WrkResult = { requestsPerSec: number; non2xx: number; socketErrors: number }
 
@@ -11,15 +12,11 @@ export async function runWrk(
   if (!new URL(url).hostname.startsWith('127.'))
     throw new Error(`wrk only targets loopback: ${url}`)
   const { threads, seconds } = wrkSettings
-  const proc = Bun.spawn(['wrk', `-t${threads}`, `-c${connections}`, `-d${seconds}s`, url], {
-    stdout: 'pipe',
-    stderr: 'pipe',
-  })
-  const [code, out, err] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ])
+  const {
+    code,
+    stdout: out,
+    stderr: err,
+  } = await runToEnd(['wrk', `-t${threads}`, `-c${connections}`, `-d${seconds}s`, url])
   if (code !== 0)
     throw new Error(`wrk exited ${code}: ${err.trim()} (install it: apt-get install wrk)`)
   const rate = out.match(/Requests\/sec:\s+([\d.]+)/)

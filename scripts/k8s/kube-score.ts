@@ -4,24 +4,13 @@
 // made only on the object, with a `kube-score/ignore` annotation and a comment saying why.
 //   bun run scripts/k8s/kube-score.ts [--k8s DIR] [ENV ...]
 import { join } from 'node:path'
+import { runToEnd } from '../process.ts'
 import { environmentsArgs } from './cli.ts'
 import { overlayDir, renderText, repoRoot, withExampleKeys } from './render.ts'
 
 const { root, envs } = environmentsArgs()
 
-async function run(command: string[], stdin?: string) {
-  const proc = Bun.spawn(command, {
-    stdin: stdin === undefined ? 'ignore' : new TextEncoder().encode(stdin),
-    stdout: 'pipe',
-    stderr: 'pipe',
-  })
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
-  return { stdout, stderr, code }
-}
+const run = (command: string[], stdin?: string) => runToEnd(command, { stdin })
 
 /** The pinned binary, built into the cache on first use (about a minute). */
 async function kubeScore(): Promise<string> {

@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import type { Dashboard, Panel as GrafanaPanel, RowPanel } from '@grafana/schema'
+import { runToEnd } from '../process.ts'
 import type { Panel } from './panel-model.ts'
 import { rows } from './panels.ts'
 
@@ -87,20 +88,14 @@ function buildDashboard(): Dashboard {
 
 /** The JSON as committed: formatted by Biome, so `just lint` agrees with the generator. */
 export async function renderDashboard(): Promise<string> {
-  const biome = Bun.spawn(
+  const {
+    code,
+    stdout: out,
+    stderr: err,
+  } = await runToEnd(
     [join(root, 'node_modules/.bin/biome'), 'format', `--stdin-file-path=${dashboardPath}`],
-    {
-      cwd: root,
-      stdin: new Blob([JSON.stringify(buildDashboard())]),
-      stdout: 'pipe',
-      stderr: 'pipe',
-    },
+    { cwd: root, stdin: JSON.stringify(buildDashboard()) },
   )
-  const [code, out, err] = await Promise.all([
-    biome.exited,
-    new Response(biome.stdout).text(),
-    new Response(biome.stderr).text(),
-  ])
   if (code !== 0)
     throw new Error(
       `biome could not format the dashboard (run \`bun install\` first): ${err.trim()}`,

@@ -3,6 +3,7 @@
 // script that appends its command line to a shared log, so a test asserts what was really called.
 import { chmod, cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { type Finished, runToEnd } from '../../scripts/process.ts'
 import { hasCommand, testWhen } from '../support/requirements.ts'
 import { tempDir } from '../support/temp.ts'
 
@@ -97,30 +98,18 @@ export async function realJust(): Promise<string> {
   return justBinary
 }
 
-export interface Run {
-  code: number
-  stdout: string
-  stderr: string
-}
+export type Run = Finished
 
-export async function run(
+/** A recipe or script with only `env` (and HOME) in its environment, from the repository root. */
+export function run(
   command: string[],
   opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<Run> {
-  const proc = Bun.spawn(command, {
+  return runToEnd(command, {
     cwd: opts.cwd ?? repoRoot,
     env: { HOME: process.env.HOME ?? '/tmp', ...opts.env },
-    stdout: 'pipe',
-    stderr: 'pipe',
-    stdin: 'ignore',
-    timeout: opts.timeoutMs ?? 30_000,
+    timeoutMs: opts.timeoutMs ?? 30_000,
   })
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
-  return { code, stdout, stderr }
 }
 
 /**

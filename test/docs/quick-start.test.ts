@@ -4,6 +4,7 @@
 import { expect } from 'bun:test'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { runToEnd } from '../../scripts/process.ts'
 import { hasCommand, isRoot, testWhen } from '../support/requirements.ts'
 
 const root = join(import.meta.dir, '../..')
@@ -58,16 +59,7 @@ test('every command of the quick start runs offline and succeeds, or is run else
     Object.keys(RUN_ELSEWHERE).sort(),
   )
   const body = ['set -eu', 'ip link set lo up', ...here.map(script)].join('\n')
-  const proc = Bun.spawn(['unshare', '--net', '--', 'bash', '-c', body], {
-    cwd: root,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  })
-  const [code, out, err] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ])
-  expect(code, `${out}\n${err}`).toBe(0)
+  const run = await runToEnd(['unshare', '--net', '--', 'bash', '-c', body], { cwd: root })
+  expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0)
   expect(here).toContain('just dev')
 }, 120_000)

@@ -4,6 +4,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { k8sRoot, repoRoot } from '../../scripts/k8s/render.ts'
+import { runToEnd } from '../../scripts/process.ts'
 import { hasCommand } from '../support/requirements.ts'
 
 const copies: string[] = []
@@ -42,17 +43,11 @@ export interface ScriptResult {
 
 /** Runs one of scripts/k8s/*.ts the way its just recipe does, from the repository root. */
 export async function runScript(script: string, args: string[]): Promise<ScriptResult> {
-  const proc = Bun.spawn([process.execPath, 'run', join('scripts/k8s', script), ...args], {
-    cwd: repoRoot,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  })
-  const [stdout, stderr, exitCode] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
-  return { exitCode, stdout, stderr }
+  const { code, stdout, stderr } = await runToEnd(
+    [process.execPath, 'run', join('scripts/k8s', script), ...args],
+    { cwd: repoRoot },
+  )
+  return { exitCode: code, stdout, stderr }
 }
 
 export const hasKustomize = hasCommand('kustomize') || hasCommand('kubectl')

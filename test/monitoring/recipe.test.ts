@@ -6,6 +6,7 @@ import { describe, expect } from 'bun:test'
 import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { runToEnd } from '../../scripts/process.ts'
 import { fakeBin } from '../cluster/fake-tools.ts'
 import { hasCommand, testWhen } from '../support/requirements.ts'
 import { root } from './monitoring-files.ts'
@@ -63,18 +64,10 @@ async function fakeTools(tools: ('helm' | 'kubectl')[], clusterExit = 0): Promis
 }
 
 async function justMonitoring(bin: string, env: Record<string, string> = {}) {
-  const proc = Bun.spawn([Bun.which('just') ?? 'just', 'monitoring'], {
+  return runToEnd([Bun.which('just') ?? 'just', 'monitoring'], {
     cwd: root,
     env: { PATH: bin, HOME: process.env.HOME ?? '/root', ...env },
-    stdout: 'pipe',
-    stderr: 'pipe',
   })
-  const [code, stdout, stderr] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ])
-  return { code, stdout, stderr }
 }
 
 describe('just monitoring', () => {

@@ -1,4 +1,5 @@
 import type { Subprocess } from 'bun'
+import { runToEnd } from '../../scripts/process.ts'
 import { signalExitCode, trackProcess } from './leftovers.ts'
 
 export interface RunningProgram {
@@ -133,18 +134,11 @@ export async function runProgram(
   opts: { env?: Record<string, string>; args?: string[]; timeoutMs?: number } = {},
 ): Promise<RunResult> {
   const started = performance.now()
-  const proc = Bun.spawn([binary, ...(opts.args ?? [])], {
+  const { code, stdout, stderr } = await runToEnd([binary, ...(opts.args ?? [])], {
     env: baseEnv(opts.env),
-    stdout: 'pipe',
-    stderr: 'pipe',
-    timeout: opts.timeoutMs ?? 30_000,
+    timeoutMs: opts.timeoutMs ?? 30_000,
     killSignal: 'SIGKILL',
+    started: trackProcess,
   })
-  trackProcess(proc)
-  const [stdout, stderr] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
-  return { exitCode: exitCodeOf(proc), stdout, stderr, durationMs: performance.now() - started }
+  return { exitCode: code, stdout, stderr, durationMs: performance.now() - started }
 }

@@ -2,6 +2,7 @@ import { afterAll, expect, test } from 'bun:test'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runToEnd } from '../../scripts/process.ts'
 import { hasCommand } from './requirements.ts'
 
 const dir = await mkdtemp(join(tmpdir(), 'requirements-'))
@@ -15,18 +16,11 @@ async function runSuiteNeedingMissingTool(ci: string) {
     `import { testWhen } from ${JSON.stringify(join(import.meta.dir, 'requirements.ts'))}\n` +
       `testWhen(false, 'needs the frobnicator')('uses the frobnicator', () => {})\n`,
   )
-  const proc = Bun.spawn([process.execPath, 'test', file], {
+  const { code, stdout, stderr } = await runToEnd([process.execPath, 'test', file], {
     cwd: dir,
     env: { ...process.env, CI: ci },
-    stdout: 'pipe',
-    stderr: 'pipe',
   })
-  const [exitCode, out, err] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ])
-  return { exitCode, output: out + err }
+  return { exitCode: code, output: stdout + stderr }
 }
 
 test('on a laptop a missing tool skips the test with one line saying why', async () => {
