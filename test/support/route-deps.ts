@@ -1,5 +1,8 @@
+import { type AnyElysia, Elysia } from 'elysia'
 import { readServiceConfig } from '../../src/kit/config.ts'
+import type { RouteInfo } from '../../src/kit/http/methods.ts'
 import { createServiceDeps } from '../../src/kit/http/runtime.ts'
+import { type ServiceDeps, servicePlugin } from '../../src/kit/http/service.ts'
 import { tempDir } from './temp.ts'
 
 /**
@@ -21,6 +24,18 @@ export async function testDeps(env: Record<string, string> = {}) {
 }
 
 export type TestDeps = Awaited<ReturnType<typeof testDeps>>
+
+/**
+ * The kit's service plugin with `routes` after it, as a service's app.ts composes them: 405s come
+ * from the app's own routes.
+ */
+export function kitApp(deps: ServiceDeps, routes: AnyElysia = new Elysia()) {
+  const docs = { title: 'Test API', description: 'kit under test' }
+  const app = new Elysia()
+    .use(servicePlugin(deps, docs, (): readonly RouteInfo[] => app.routes))
+    .use(routes)
+  return app
+}
 
 export const get = (path: string) => new Request(`http://localhost${path}`)
 

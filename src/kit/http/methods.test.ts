@@ -1,27 +1,20 @@
 import { beforeEach, expect, test } from 'bun:test'
 import { readdir } from 'node:fs/promises'
 import { Elysia } from 'elysia'
-import { readJson, type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
+import { kitApp, readJson, type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
 import { workRoutes } from '../logs/work-routes.ts'
-import { type RouteInfo, sideEffects } from './methods.ts'
-import { servicePlugin } from './service.ts'
+import { sideEffects } from './methods.ts'
 
 let ctx: TestDeps
 let calls = 0
-const appOf = () => {
-  const app = new Elysia()
-    .use(
-      servicePlugin(
-        ctx.deps,
-        { title: 't', description: 'd' },
-        (): readonly RouteInfo[] => app.routes,
-      ),
-    )
-    .use(workRoutes(ctx.deps))
-    .use(sideEffects)
-    .get('/count', () => ({ calls: ++calls }), { sideEffects: true })
-  return app
-}
+const appOf = () =>
+  kitApp(
+    ctx.deps,
+    new Elysia()
+      .use(workRoutes(ctx.deps))
+      .use(sideEffects)
+      .get('/count', () => ({ calls: ++calls }), { sideEffects: true }),
+  )
 const send = (method: string, path: string) =>
   appOf().handle(new Request(`http://localhost${path}`, { method }))
 

@@ -1,34 +1,26 @@
 import { beforeEach, describe, expect, test } from 'bun:test'
 import { rm, writeFile } from 'node:fs/promises'
 import { Elysia, t } from 'elysia'
-import { get, readJson, type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
+import { get, kitApp, readJson, type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
 import { buildInfo } from '../build-info.ts'
-import type { RouteInfo } from './methods.ts'
 import { LimitQuery } from './schemas.ts'
-import { servicePlugin } from './service.ts'
 
 let ctx: TestDeps
-const appOf = () => {
-  const app = new Elysia()
-    .use(
-      servicePlugin(
-        ctx.deps,
-        { title: 'Test API', description: 'kit under test' },
-        (): readonly RouteInfo[] => app.routes,
-      ),
-    )
-    .get('/items/:id', ({ params }) => ({ id: params.id }))
-    .get('/boom', (): string => {
-      throw new Error('database password=hunter2 leaked in a stack')
-    })
-    .get('/count', ({ query }) => query, { query: t.Object({ n: t.Integer({ minimum: 1 }) }) })
-    .get('/items', ({ query }) => ({ limit: query.limit }), { query: LimitQuery(500, 20) })
-    // a bug of ours: the answer does not match the route's own response schema
-    .get('/broken', () => ({ count: 'many' }) as unknown as { count: number }, {
-      response: t.Object({ count: t.Integer() }),
-    })
-  return app
-}
+const appOf = () =>
+  kitApp(
+    ctx.deps,
+    new Elysia()
+      .get('/items/:id', ({ params }) => ({ id: params.id }))
+      .get('/boom', (): string => {
+        throw new Error('database password=hunter2 leaked in a stack')
+      })
+      .get('/count', ({ query }) => query, { query: t.Object({ n: t.Integer({ minimum: 1 }) }) })
+      .get('/items', ({ query }) => ({ limit: query.limit }), { query: LimitQuery(500, 20) })
+      // a bug of ours: the answer does not match the route's own response schema
+      .get('/broken', () => ({ count: 'many' }) as unknown as { count: number }, {
+        response: t.Object({ count: t.Integer() }),
+      }),
+  )
 
 beforeEach(async () => {
   ctx = await testDeps()

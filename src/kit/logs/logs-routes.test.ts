@@ -1,23 +1,9 @@
 import { beforeEach, expect, test } from 'bun:test'
-import { Elysia } from 'elysia'
-import { get, readJson, type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
-import type { RouteInfo } from '../http/methods.ts'
-import { servicePlugin } from '../http/service.ts'
+import { get, kitApp, readJson, type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
 import { LISTINGS_AT_ONCE, logsRoutes } from './logs-routes.ts'
 
 let ctx: TestDeps
-const appOf = () => {
-  const app = new Elysia()
-    .use(
-      servicePlugin(
-        ctx.deps,
-        { title: 't', description: 'd' },
-        (): readonly RouteInfo[] => app.routes,
-      ),
-    )
-    .use(logsRoutes(ctx.deps))
-  return app
-}
+const appOf = () => kitApp(ctx.deps, logsRoutes(ctx.deps))
 
 beforeEach(async () => {
   ctx = await testDeps()

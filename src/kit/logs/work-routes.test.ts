@@ -1,25 +1,11 @@
 import { beforeEach, expect, test } from 'bun:test'
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Elysia } from 'elysia'
-import { get, readJson, type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
-import type { RouteInfo } from '../http/methods.ts'
-import { servicePlugin } from '../http/service.ts'
+import { get, kitApp, readJson, type TestDeps, testDeps } from '../../../test/support/route-deps.ts'
 import { workRoutes } from './work-routes.ts'
 
 let ctx: TestDeps
-const appOf = () => {
-  const app = new Elysia()
-    .use(
-      servicePlugin(
-        ctx.deps,
-        { title: 't', description: 'd' },
-        (): readonly RouteInfo[] => app.routes,
-      ),
-    )
-    .use(workRoutes(ctx.deps))
-  return app
-}
+const appOf = () => kitApp(ctx.deps, workRoutes(ctx.deps))
 
 beforeEach(async () => {
   ctx = await testDeps({ PROCESSING_DELAY_MS: '50' })
