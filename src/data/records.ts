@@ -24,7 +24,7 @@ export const recordsRoutes = new Elysia({ name: 'records' }).get(
   '/records',
   ({ query }) => {
     const now = Date.now()
-    const records = Array.from({ length: query.limit ?? 10 }, (_, i) => generate(now, i))
+    const records = Array.from({ length: query.limit as number }, (_, i) => generate(now, i))
     return { count: records.length, records }
   },
   {

@@ -37,7 +37,11 @@ export interface FieldRule {
   message: string
 }
 
-/** `?limit=N`, a whole number from 1 to `maximum`, with the message a 422 shows. */
+/**
+ * `?limit=N`, a whole number from 1 to `maximum`, with the message a 422 shows. Elysia fills in
+ * `fallback` when the parameter is absent, so a handler reads `query.limit as number`: the default
+ * is stated here only. (Optional in the schema, so that the OpenAPI document says so.)
+ */
 export function LimitQuery(maximum: number, fallback: number) {
   const rule: FieldRule = {
     field: 'limit',

@@ -87,7 +87,7 @@ export function logsRoutes({ store }: ServiceDeps) {
         if (!released) serving--
         released = true
       }
-      const body = streamListing(store.entries(query.limit ?? 20), release)
+      const body = streamListing(store.entries(query.limit as number), release)
       return new Response(body, { headers: { 'content-type': 'application/json; charset=utf-8' } })
     },
     {
