@@ -1,12 +1,35 @@
 import { Elysia, t } from 'elysia'
 import { ENV_NAMES, EXTERNAL_ENVS } from '../../kit/external-envs.ts'
 import { sideEffects } from '../../kit/http/methods.ts'
-import { ErrorBody, responses } from '../../kit/http/schemas.ts'
+import {
+  errorSchema,
+  responses,
+  retryAfterFields,
+  writeFailureFields,
+} from '../../kit/http/schemas.ts'
 import type { ServiceDeps } from '../../kit/http/service.ts'
 import { downloadsAtOnce } from '../../kit/logs/log-retention.ts'
 import type { BackendConfig } from '../config.ts'
 import { busy, chooseEnv, FAILURES } from './download-answers.ts'
 import type { ExternalLogsClient } from './external-client.ts'
+
+const env = t.String({ examples: ['staging'] })
+
+/** The errors of a download, each with the fields it carries (download-answers.ts builds them). */
+const InvalidEnvBody = errorSchema({ allowed: t.Optional(t.Array(t.String())) })
+const UpstreamErrorBody = errorSchema({
+  env: t.Optional(env),
+  attempts: t.Optional(t.Integer({ examples: [3] })),
+  upstreamStatus: t.Optional(t.Integer({ examples: [500] })),
+  ...retryAfterFields,
+})
+/** No key for the environment, every download slot taken, or the body could not be stored. */
+const UnavailableBody = errorSchema({
+  env: t.Optional(env),
+  variable: t.Optional(t.String({ examples: ['EXTERNAL_INTEGRATION_KEY_STAGING'] })),
+  ...retryAfterFields,
+  ...writeFailureFields,
+})
 
 export interface ExternalDeps extends ServiceDeps {
   config: BackendConfig
@@ -78,10 +101,10 @@ export function externalLogsRoutes({ config, client, store, metrics }: ExternalD
           bytes: t.Integer({ examples: [5120] }),
           attempts: t.Integer({ examples: [1] }),
         }),
-        400: ErrorBody,
-        502: ErrorBody,
-        503: ErrorBody,
-        504: ErrorBody,
+        400: InvalidEnvBody,
+        502: UpstreamErrorBody,
+        503: UnavailableBody,
+        504: UpstreamErrorBody,
       }),
       detail: {
         tags: ['work'],

@@ -1,8 +1,10 @@
 import { type TSchema, t } from 'elysia'
 
 /**
- * Every error body: `error` says what went wrong, `hint` what to do next; the other fields appear
- * where they help (responses are normalised to this schema, so a field must be listed here).
+ * The error body every route can answer (404 with `path`, 405, 400, 422 with `details`, 500):
+ * `error` says what went wrong, `hint` what to do next. A route whose errors say more declares
+ * its own schema with `errorSchema` (responses are normalised to their schema: a field must be
+ * listed to be sent).
  */
 export const ErrorBody = t.Object({
   error: t.String({ examples: ['Not found'] }),
@@ -16,16 +18,25 @@ export const ErrorBody = t.Object({
       }),
     ),
   ),
+})
+
+/** `ErrorBody` with the fields of one route's errors added. */
+export const errorSchema = <P extends Record<string, TSchema>>(fields: P) =>
+  t.Object({ ...ErrorBody.properties, ...fields })
+
+/** The errno of a failed log write (503 of any route that writes a file). */
+export const writeFailureFields = {
   reason: t.Optional(t.String({ description: 'errno of a failed log write', examples: ['EROFS'] })),
-  env: t.Optional(t.String({ examples: ['staging'] })),
-  allowed: t.Optional(t.Array(t.String())),
-  variable: t.Optional(t.String({ examples: ['EXTERNAL_INTEGRATION_KEY_STAGING'] })),
-  upstreamStatus: t.Optional(t.Integer({ examples: [500] })),
-  attempts: t.Optional(t.Integer({ examples: [3] })),
+}
+
+/** How long to wait before retrying (503 when every slot is taken, 502 passing the upstream's on). */
+export const retryAfterFields = {
   retryAfterSeconds: t.Optional(
     t.Integer({ description: 'also sent as the Retry-After header', examples: [8] }),
   ),
-})
+}
+
+export const WriteFailureBody = errorSchema(writeFailureFields)
 
 /** `ErrorBody` documented with an example of one particular error. */
 export const errorExample = (example: { error: string; hint: string }) =>

@@ -1,6 +1,6 @@
 import { Elysia, t } from 'elysia'
 import { sideEffects } from '../http/methods.ts'
-import { ErrorBody, responses } from '../http/schemas.ts'
+import { responses, WriteFailureBody } from '../http/schemas.ts'
 import type { ServiceDeps } from '../http/service.ts'
 
 const MESSAGES = [
@@ -33,7 +33,7 @@ export function workRoutes({ config, store }: ServiceDeps) {
     },
     {
       sideEffects: true,
-      response: responses({ 200: WorkResult, 503: ErrorBody }),
+      response: responses({ 200: WorkResult, 503: WriteFailureBody }),
       detail: {
         tags: ['work'],
         summary: 'Simulated work: waits PROCESSING_DELAY_MS, then writes one log file',
