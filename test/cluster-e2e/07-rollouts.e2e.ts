@@ -3,7 +3,6 @@
 // 200 names the log file it wrote; each one must be listed by its pod's /logs while that pod lives.
 import { beforeAll, describe, expect } from 'bun:test'
 import {
-  fixtureImage,
   isReady,
   just,
   kubectl,
@@ -11,6 +10,7 @@ import {
   onCluster,
   type Pod,
   podsOf,
+  runFixturePod,
   sh,
   testStack,
   waitFor,
@@ -47,39 +47,13 @@ async function startLoad(
   url: string,
   seconds: number,
 ): Promise<() => Promise<LoadResult>> {
-  const image = await fixtureImage()
-  const overrides = {
-    apiVersion: 'v1',
-    metadata: { labels: { app: 'e2e-load' } },
-    spec: {
-      restartPolicy: 'Never',
-      automountServiceAccountToken: false,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: 65532,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      containers: [
-        {
-          name,
-          image,
-          imagePullPolicy: 'IfNotPresent',
-          args: ['load', url, String(CONCURRENCY), String(seconds)],
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-        },
-      ],
-    },
-  }
   await sh(['kubectl', 'delete', 'pod', name, '-n', 'e2e-fixtures', '--ignore-not-found'])
-  await kubectl(
-    'run',
-    name,
-    '-n',
-    'e2e-fixtures',
-    '--restart=Never',
-    `--image=${image}`,
-    `--overrides=${JSON.stringify(overrides)}`,
-  )
+  await runFixturePod('e2e-fixtures', name, { app: 'e2e-load' }, [
+    'load',
+    url,
+    String(CONCURRENCY),
+    String(seconds),
+  ])
   await kubectl(
     'wait',
     '--for=condition=Ready',

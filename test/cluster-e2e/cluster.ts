@@ -241,17 +241,16 @@ export const isReady = (pod: Pod) =>
   pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false
 
 /**
- * What a client in `namespace` with `labels` gets from `url`: `e2e-fixture get` in a short-lived
- * pod (it keeps trying a refused connection for 5 s: a new pod's first second can be refused
- * while the network plugin admits it; a refused one stays refused).
+ * Starts pod `name` in `namespace` running `e2e-fixture ARGS` once, as Pod Security "restricted"
+ * admits it (non-root, RuntimeDefault seccomp, no privilege escalation, every capability dropped).
  */
-export async function probeFrom(
+export async function runFixturePod(
   namespace: string,
+  name: string,
   labels: Record<string, string>,
-  url: string,
-): Promise<{ status?: number; body?: string; error?: string }> {
+  args: string[],
+): Promise<void> {
   const image = await fixtureImage()
-  const name = `probe-${crypto.randomUUID().slice(0, 8)}`
   const overrides = {
     apiVersion: 'v1',
     metadata: { labels },
@@ -268,13 +267,12 @@ export async function probeFrom(
           name,
           image,
           imagePullPolicy: 'IfNotPresent',
-          args: ['get', url],
+          args,
           securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
         },
       ],
     },
   }
-  // Not `kubectl run -i`: its attach can miss the output of a container that is done at once.
   await kubectl(
     'run',
     name,
@@ -284,6 +282,21 @@ export async function probeFrom(
     `--image=${image}`,
     `--overrides=${JSON.stringify(overrides)}`,
   )
+}
+
+/**
+ * What a client in `namespace` with `labels` gets from `url`: `e2e-fixture get` in a short-lived
+ * pod (it keeps trying a refused connection for 5 s: a new pod's first second can be refused
+ * while the network plugin admits it; a refused one stays refused).
+ */
+export async function probeFrom(
+  namespace: string,
+  labels: Record<string, string>,
+  url: string,
+): Promise<{ status?: number; body?: string; error?: string }> {
+  const name = `probe-${crypto.randomUUID().slice(0, 8)}`
+  // Not `kubectl run -i`: its attach can miss the output of a container that is done at once.
+  await runFixturePod(namespace, name, labels, ['get', url])
   await waitFor(`probe pod ${namespace}/${name} to finish`, async () => {
     const phase = await kubectl(
       'get',
