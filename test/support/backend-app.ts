@@ -4,9 +4,12 @@ import { readBackendConfig } from '../../src/backend/config.ts'
 import { ExternalLogsClient } from '../../src/backend/external/external-client.ts'
 import { get, type TestDeps } from './route-deps.ts'
 
-/** The backend app on a test's dependencies, its config read from `env` (backoffs kept short). */
+/**
+ * The backend app on a test's dependencies, its config read from the same settings plus `env`
+ * (backoffs kept short).
+ */
 export function backendApp(ctx: TestDeps, env: Record<string, string> = {}) {
-  const config = readBackendConfig({ LOG_DIR: ctx.logDir, ...env })
+  const config = readBackendConfig({ ...ctx.settings, ...env })
   const client = new ExternalLogsClient({ ...config.external, backoffMs: 5 }, ctx.deps.logger)
   return createBackendApp({ ...ctx.deps, config, client })
 }

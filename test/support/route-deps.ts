@@ -12,15 +12,14 @@ import { tempDir } from './temp.ts'
  */
 export async function testDeps(env: Record<string, string> = {}) {
   const logDir = await tempDir('kit-test')
-  const config = readServiceConfig(
-    { PROCESSING_DELAY_MS: '0', LOG_LEVEL: 'debug', LOG_DIR: logDir, ...env },
-    'test-api',
-  )
+  const settings = { PROCESSING_DELAY_MS: '0', LOG_LEVEL: 'debug', LOG_DIR: logDir, ...env }
+  const config = readServiceConfig(settings, 'test-api')
   const logLines: string[] = []
   const deps = createServiceDeps(config, {
     logDestination: { write: (line: string) => void logLines.push(line) },
   })
-  return { deps, logDir, logLines }
+  /** `settings`: the environment `deps.config` was read from, for a service's own config. */
+  return { deps, logDir, logLines, settings }
 }
 
 export type TestDeps = Awaited<ReturnType<typeof testDeps>>
