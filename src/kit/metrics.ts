@@ -1,11 +1,13 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
-import { EXTERNAL_ENVS, EXTERNAL_OUTCOMES } from './external-envs.ts'
 import { WRITE_FAILURE_REASONS } from './logs/log-store.ts'
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 3, 3.25, 3.5, 5, 10]
 const HTTP_LABELS = ['method', 'route', 'status'] as const
 
-/** The metrics of docs/DESIGN.md, every series labelled `app="<SERVICE_NAME>"`. */
+/**
+ * The metrics both services export (docs/DESIGN.md), every series labelled `app="<SERVICE_NAME>"`.
+ * The backend adds its external API counter (src/backend/external/external-metrics.ts).
+ */
 export function createMetrics(app: string) {
   const registry = new Registry()
   registry.setDefaultLabels({ app })
@@ -34,21 +36,10 @@ export function createMetrics(app: string) {
     labelNames: ['reason'],
     registers: [registry],
   })
-  // Registered by both services (a series that never moves costs nothing), so the full set of
-  // docs/DESIGN.md lives here and building the routes twice cannot register it twice.
-  const externalCalls = new Counter({
-    name: 'external_api_requests_total',
-    help: 'Calls to the external log API, by environment and outcome',
-    labelNames: ['env', 'outcome'],
-    registers: [registry],
-  })
   // Every known label value starts at 0, so that rates and alerts see 0 rather than no series
   // before the first failure. (HTTP series appear with their first request: their statuses are
   // not a closed set.)
   for (const reason of WRITE_FAILURE_REASONS) writeFailures.labels({ reason }).inc(0)
-  for (const env of EXTERNAL_ENVS) {
-    for (const outcome of EXTERNAL_OUTCOMES) externalCalls.labels({ env, outcome }).inc(0)
-  }
   // Label children are looked up once per (method, route, status), not per request.
   const children = new Map<string, { count: Counter; time: Histogram }>()
 
@@ -56,7 +47,6 @@ export function createMetrics(app: string) {
     registry,
     filesWritten,
     writeFailures,
-    externalCalls,
     observeRequest(method: string, route: string, status: number, seconds: number) {
       const key = `${method} ${route} ${status}`
       let child = children.get(key)

@@ -12,6 +12,7 @@ import { downloadsAtOnce } from '../../kit/logs/log-retention.ts'
 import type { BackendConfig } from '../config.ts'
 import { busy, chooseEnv, FAILURES } from './download-answers.ts'
 import type { ExternalLogsClient } from './external-client.ts'
+import { externalCallsCounter } from './external-metrics.ts'
 
 const env = t.String({ examples: ['staging'] })
 
@@ -42,7 +43,7 @@ export interface ExternalDeps extends ServiceDeps {
  * at once (memory and /logs volume alike); beyond that: 503 with Retry-After.
  */
 export function externalLogsRoutes({ config, client, store, metrics }: ExternalDeps) {
-  const calls = metrics.externalCalls
+  const calls = externalCallsCounter(metrics.registry)
   const atOnce = downloadsAtOnce(config.logRetention)
   // A slot frees within one download's budget at the latest.
   const busyFor = Math.ceil(config.external.totalTimeoutMs / 1000)
