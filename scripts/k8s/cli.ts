@@ -12,9 +12,9 @@ export interface EnvironmentArgs {
   keysPath: string
 }
 
-export function environmentArgs(recipe: string): EnvironmentArgs {
+export function environmentArgs(recipe: string, args = Bun.argv.slice(2)): EnvironmentArgs {
   const { values, positionals } = parseArgs({
-    args: Bun.argv.slice(2),
+    args,
     options: { k8s: { type: 'string', default: k8sRoot } },
     allowPositionals: true,
   })

@@ -81,25 +81,25 @@ describe('envFileProblems', () => {
 describe('just secrets / check-secrets / render', () => {
   test('secrets creates the file from the example, private, and never overwrites it', async () => {
     const root = await copyK8sTree()
-    const created = await runScript('secrets.ts', ['--k8s', root, 'staging'])
+    const created = await runScript('secrets.ts', ['create', '--k8s', root, 'staging'])
     expect(created.exitCode).toBe(0)
     expect(created.stdout).toContain('EXTERNAL_INTEGRATION_KEY_STAGING')
     expect(created.stdout).toContain('just check-secrets staging')
     const path = envFile(root, 'staging')
     expect((await stat(path)).mode & 0o777).toBe(0o600)
     await Bun.write(path, `EXTERNAL_INTEGRATION_KEY_STAGING=${realKey}\n`)
-    const again = await runScript('secrets.ts', ['--k8s', root, 'staging'])
+    const again = await runScript('secrets.ts', ['create', '--k8s', root, 'staging'])
     expect(again.stdout).toContain('already exists')
     expect(await Bun.file(path).text()).toContain(realKey)
   })
 
   test('check-secrets: missing file, dev placeholder (warning), then a good file', async () => {
     const root = await copyK8sTree()
-    const missing = await runScript('check-secrets.ts', ['--k8s', root, 'dev'])
+    const missing = await runScript('secrets.ts', ['check', '--k8s', root, 'dev'])
     expect(missing.exitCode).toBe(1)
     expect(missing.stderr).toContain('run `just secrets dev`')
-    await runScript('secrets.ts', ['--k8s', root, 'dev'])
-    const placeholder = await runScript('check-secrets.ts', ['--k8s', root, 'dev'])
+    await runScript('secrets.ts', ['create', '--k8s', root, 'dev'])
+    const placeholder = await runScript('secrets.ts', ['check', '--k8s', root, 'dev'])
     expect(placeholder.exitCode).toBe(0)
     expect(placeholder.stderr).toContain(
       'overlays/dev/integration-keys.env: EXTERNAL_INTEGRATION_KEY_DEVELOPMENT still the placeholder: dev runs with it',
@@ -107,7 +107,7 @@ describe('just secrets / check-secrets / render', () => {
     expect(placeholder.stderr).toStartWith('warning: ')
     expect(placeholder.stderr).toContain('the health check reports DEGRADED')
     await Bun.write(envFile(root, 'dev'), `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT=${realKey}\n`)
-    const good = await runScript('check-secrets.ts', ['--k8s', root, 'dev'])
+    const good = await runScript('secrets.ts', ['check', '--k8s', root, 'dev'])
     expect({ code: good.exitCode, out: good.stdout, err: good.stderr }).toEqual({
       code: 0,
       out: expect.stringContaining('ok:'),
@@ -120,8 +120,8 @@ describe('just secrets / check-secrets / render', () => {
     'check-secrets %s refuses the placeholder and names the file to edit',
     async (env) => {
       const root = await copyK8sTree()
-      await runScript('secrets.ts', ['--k8s', root, env])
-      const { exitCode, stderr } = await runScript('check-secrets.ts', ['--k8s', root, env])
+      await runScript('secrets.ts', ['create', '--k8s', root, env])
+      const { exitCode, stderr } = await runScript('secrets.ts', ['check', '--k8s', root, env])
       expect(exitCode).toBe(1)
       expect(stderr).toMatch(
         new RegExp(
@@ -141,7 +141,7 @@ describe('just secrets / check-secrets / render', () => {
       const root = await copyK8sTree()
       await Bun.write(envFile(root, env), `${key}=${realKey}\n`)
       const kustomization = join(overlayDir(root, env), 'kustomization.yaml')
-      const refused = await runScript('check-secrets.ts', ['--k8s', root, env])
+      const refused = await runScript('secrets.ts', ['check', '--k8s', root, env])
       expect(refused.exitCode).toBe(1)
       expect(refused.stderr).toMatch(
         new RegExp(
@@ -150,10 +150,10 @@ describe('just secrets / check-secrets / render', () => {
       )
       const text = await Bun.file(kustomization).text()
       await Bun.write(kustomization, text.replace(/(?<==https:\/\/)[^/]+/, 'logs.example.com'))
-      const ok = await runScript('check-secrets.ts', ['--k8s', root, env])
+      const ok = await runScript('secrets.ts', ['check', '--k8s', root, env])
       expect({ code: ok.exitCode, err: ok.stderr }).toEqual({ code: 0, err: '' })
       await Bun.write(kustomization, text.replace(`- ${variable}=`, '- UNRELATED='))
-      const unset = await runScript('check-secrets.ts', ['--k8s', root, env])
+      const unset = await runScript('secrets.ts', ['check', '--k8s', root, env])
       expect(unset.exitCode).toBe(1)
       expect(unset.stderr).toContain(`backend-api-config sets no ${variable}: add it`)
       expect(refused.stderr + ok.stdout + unset.stderr).not.toContain(realKey)
@@ -163,7 +163,7 @@ describe('just secrets / check-secrets / render', () => {
   test('a dev file with a quoted key is refused even though dev allows placeholders', async () => {
     const root = await copyK8sTree()
     await Bun.write(envFile(root, 'dev'), `EXTERNAL_INTEGRATION_KEY_DEVELOPMENT="${realKey}"\n`)
-    const { exitCode, stderr } = await runScript('check-secrets.ts', ['--k8s', root, 'dev'])
+    const { exitCode, stderr } = await runScript('secrets.ts', ['check', '--k8s', root, 'dev'])
     expect(exitCode).toBe(1)
     expect(stderr).toContain('remove the quotes')
     expect(stderr).not.toContain(realKey)
@@ -188,7 +188,7 @@ describe('just secrets / check-secrets / render', () => {
     'render dev runs with the placeholder, with the warning on stderr',
     async () => {
       const root = await copyK8sTree()
-      await runScript('secrets.ts', ['--k8s', root, 'dev'])
+      await runScript('secrets.ts', ['create', '--k8s', root, 'dev'])
       const { exitCode, stdout, stderr } = await runScript('render-overlay.ts', [
         '--k8s',
         root,
