@@ -1,4 +1,6 @@
-// Builds the Grafana dashboard of k8s/monitoring/dashboards/ from panels.ts.
+// Builds the Grafana dashboard of k8s/monitoring/dashboards/ from its rows: seed-panels.ts and
+// app-panels.ts are the one place that states every PromQL query, legend and unit. The tests parse
+// every query with promtool and run the app queries against a real Prometheus.
 //
 //   bun run scripts/monitoring/dashboard.ts   write the JSON (`just monitoring-dashboard`)
 // test/monitoring/dashboard.test.ts fails when the committed JSON is stale.
@@ -6,8 +8,14 @@ import { writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import type { Dashboard, Panel as GrafanaPanel, RowPanel } from '@grafana/schema'
 import { runToEnd } from '../process.ts'
-import type { Panel } from './panel-model.ts'
-import { rows } from './panels.ts'
+import { appRows } from './app-panels.ts'
+import type { Panel, Row } from './panel-model.ts'
+import { seedRows } from './seed-panels.ts'
+
+/** The dashboard's rows, in order: the original assessment's queries, then ours. */
+export const rows: Row[] = [...seedRows, ...appRows]
+
+export const panels: Panel[] = rows.flatMap((row) => row.panels)
 
 /** The UID kube-prometheus-stack gives its Prometheus datasource (pinned in the values file). */
 export const DATASOURCE = { type: 'prometheus', uid: 'prometheus' } as const

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect } from 'bun:test'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { panels } from '../../scripts/monitoring/panels.ts'
+import { panels } from '../../scripts/monitoring/dashboard.ts'
 import {
   kubectl,
   MINUTE,

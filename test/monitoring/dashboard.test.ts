@@ -1,10 +1,14 @@
-// The Grafana dashboard: generated from scripts/monitoring/panels.ts and committed up to date,
+// The Grafana dashboard: generated from scripts/monitoring/dashboard.ts and committed up to date,
 // every query parses, one datasource UID (the one the chart provisions), a sane Grafana model.
 import { describe, expect, test } from 'bun:test'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DATASOURCE, dashboardPath, renderDashboard } from '../../scripts/monitoring/dashboard.ts'
-import { panels } from '../../scripts/monitoring/panels.ts'
+import {
+  DATASOURCE,
+  dashboardPath,
+  panels,
+  renderDashboard,
+} from '../../scripts/monitoring/dashboard.ts'
 import { tempDir } from '../support/temp.ts'
 import {
   kustomize,

@@ -2,7 +2,7 @@
 // series: it reports the newest run and the time since the last success, not the size of the
 // CronJob's Job history.
 import { describe, expect } from 'bun:test'
-import { panels } from '../../scripts/monitoring/panels.ts'
+import { panels } from '../../scripts/monitoring/dashboard.ts'
 import { seriesName, withPromtool } from './monitoring-files.ts'
 import { promtoolTest } from './promtool-tests.ts'
 

@@ -1,7 +1,7 @@
 // A real Prometheus scrapes the compiled services after real traffic, with our rules loaded: the
 // dashboard's app queries and the alerts see the names and labels the code exports.
 import { afterAll, beforeAll, describe, expect } from 'bun:test'
-import { panels } from '../../scripts/monitoring/panels.ts'
+import { panels } from '../../scripts/monitoring/dashboard.ts'
 import { WRITE_FAILURE_REASONS } from '../../src/kit/logs/log-store.ts'
 import { hasCommand, testWhen } from '../support/requirements.ts'
 import { tempDir } from '../support/temp.ts'
