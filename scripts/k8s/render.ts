@@ -4,6 +4,7 @@ import { cp, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseAllDocuments } from 'yaml'
+import { runToEnd } from '../process.ts'
 import type { K8sObject } from './objects.ts'
 
 export const repoRoot = resolve(import.meta.dir, '../..')
@@ -27,12 +28,7 @@ export async function renderText(dir: string): Promise<string> {
   if (!Bun.which(command[0] as string)) {
     throw new Error('neither kustomize nor kubectl is on PATH: install kubectl 1.27 or newer')
   }
-  const proc = Bun.spawn(command, { stdout: 'pipe', stderr: 'pipe' })
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
+  const { code, stdout, stderr } = await runToEnd(command)
   if (code !== 0) {
     const hint = /integration-keys\.env/.test(stderr)
       ? ' (the env file is missing: run `just secrets ENV`)'

@@ -4,6 +4,7 @@
 // runs inside the node's network namespace, so the test reaches Service and pod addresses directly.
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { runToEnd } from '../../scripts/process.ts'
 import { testWhen } from '../support/requirements.ts'
 import { tempDir } from '../support/temp.ts'
 
@@ -33,20 +34,13 @@ export async function sh(
   command: string[],
   opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; stdin?: string } = {},
 ): Promise<Run> {
-  const proc = Bun.spawn(command, {
+  const { code, stdout, stderr } = await runToEnd(command, {
     cwd: opts.cwd ?? (await project()),
     env: { ...process.env, ...opts.env },
-    stdin: opts.stdin === undefined ? 'ignore' : new TextEncoder().encode(opts.stdin),
-    stdout: 'pipe',
-    stderr: 'pipe',
-    timeout: opts.timeoutMs ?? 2 * MINUTE,
+    stdin: opts.stdin,
+    timeoutMs: opts.timeoutMs ?? 2 * MINUTE,
     killSignal: 'SIGKILL',
   })
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
   const output = `${stdout}${stderr}`
   return { code, stdout, stderr, output, tail: output.slice(-4000) }
 }

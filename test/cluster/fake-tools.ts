@@ -119,7 +119,14 @@ export function run(
 export async function projectCopy(): Promise<string> {
   const dir = await scratchDir('project')
   await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'))
-  for (const path of ['justfile', 'just', 'scripts/cluster', 'scripts/k8s', 'k8s']) {
+  for (const path of [
+    'justfile',
+    'just',
+    'scripts/cluster',
+    'scripts/k8s',
+    'scripts/process.ts',
+    'k8s',
+  ]) {
     await mkdir(join(dir, path, '..'), { recursive: true })
     await cp(join(repoRoot, path), join(dir, path), {
       recursive: true,

@@ -3,6 +3,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runToEnd } from '../../scripts/process.ts'
 import { hasCommand, isRoot } from '../support/requirements.ts'
 
 export interface DockerResult {
@@ -19,19 +20,12 @@ const dockerEnv = { ...process.env, DOCKER_BUILDKIT: '0', DOCKER_CLI_HINTS: 'fal
 /** Runs the docker CLI to completion; never throws on a non-zero exit. */
 export async function docker(args: string[], timeoutMs = 60_000): Promise<DockerResult> {
   const started = performance.now()
-  const proc = Bun.spawn(['docker', ...args], {
+  const { code, stdout, stderr } = await runToEnd(['docker', ...args], {
     env: dockerEnv,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    timeout: timeoutMs,
+    timeoutMs,
     killSignal: 'SIGKILL',
   })
-  const [stdout, stderr] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
-  return { exitCode: proc.exitCode ?? -1, stdout, stderr, durationMs: performance.now() - started }
+  return { exitCode: code, stdout, stderr, durationMs: performance.now() - started }
 }
 
 /** Runs the docker CLI and returns its trimmed stdout; throws with its output when it fails. */

@@ -3,6 +3,7 @@
 // stay the upstream images).
 import { join, resolve } from 'node:path'
 import { type Program, programs } from '../../scripts/build.ts'
+import { runToEnd } from '../../scripts/process.ts'
 import { hasCommand, isRoot } from '../support/requirements.ts'
 import { docker, dockerEngine, dockerOk, type Engine } from './engine.ts'
 
@@ -38,12 +39,7 @@ export async function containerEngine(): Promise<Engine> {
 }
 
 async function standInBases(): Promise<BuiltImages['bases']> {
-  const proc = Bun.spawn(['bash', standInScript], { stdout: 'pipe', stderr: 'pipe' })
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
+  const { code, stdout: out, stderr: err } = await runToEnd(['bash', standInScript])
   if (code !== 0) throw new Error(`${standInScript} failed (exit ${code}):\n${err.trim()}`)
   const value = (name: string) => {
     const match = out.match(new RegExp(`^${name}=(\\S+)$`, 'm'))

@@ -6,9 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from '../../scripts/k8s/render.ts'
+import { runToEnd } from '../../scripts/process.ts'
 
 async function secretlint(files: string[]): Promise<{ exitCode: number; output: string }> {
-  const proc = Bun.spawn(
+  const { code, stdout, stderr } = await runToEnd(
     [
       process.execPath,
       'node_modules/secretlint/bin/secretlint.js',
@@ -16,14 +17,9 @@ async function secretlint(files: string[]): Promise<{ exitCode: number; output: 
       '.secretlintrc.json',
       ...files,
     ],
-    { cwd: repoRoot, stdout: 'pipe', stderr: 'pipe' },
+    { cwd: repoRoot },
   )
-  const [out, err, exitCode] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ])
-  return { exitCode, output: out + err }
+  return { exitCode: code, output: stdout + stderr }
 }
 
 describe('secretlint', () => {

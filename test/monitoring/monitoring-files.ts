@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parse, parseAllDocuments, stringify } from 'yaml'
 import { render } from '../../scripts/k8s/render.ts'
+import { runToEnd } from '../../scripts/process.ts'
 import { hasKustomize, kustomizeMissing } from '../k8s/tree.ts'
 import { hasCommand, testWhen } from '../support/requirements.ts'
 
@@ -67,13 +68,8 @@ export async function promtool(
   args: string[],
   cwd = root,
 ): Promise<{ code: number; output: string }> {
-  const proc = Bun.spawn(['promtool', ...args], { cwd, stdout: 'pipe', stderr: 'pipe' })
-  const [code, out, err] = await Promise.all([
-    proc.exited,
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-  ])
-  return { code, output: `${out}${err}` }
+  const { code, stdout, stderr } = await runToEnd(['promtool', ...args], { cwd })
+  return { code, output: `${stdout}${stderr}` }
 }
 
 /** `name{a="b", ...}` as PromQL and promtool's series notation write it. */
