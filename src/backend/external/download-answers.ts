@@ -1,3 +1,4 @@
+// Every error answer of `GET /download_external_logs`, one constructor each, with what to do next.
 import { ENV_NAMES, type ExternalEnv, externalEnvOf } from '../../kit/external-envs.ts'
 import type { ExternalTarget } from '../config.ts'
 import { type Failed, type FailedOutcome, MAX_BODY_BYTES } from './external-client.ts'
@@ -81,6 +82,14 @@ export const FAILURES: Record<
     hint: `check ${target.urlVariable}, DNS and the egress network policy, then retry`,
   }),
 }
+
+/** The 503 for an environment whose integration key is not set. */
+export const noKey = (env: ExternalEnv, target: ExternalTarget) => ({
+  error: `no integration key configured for ${env}`,
+  env,
+  variable: target.keyVariable,
+  hint: `set ${target.keyVariable} (from a Secret) and restart the service`,
+})
 
 /** The 503 for a download beyond the ones the retention budget holds at once. */
 export function busy(atOnce: number, retryAfterSeconds: number) {

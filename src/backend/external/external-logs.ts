@@ -10,7 +10,7 @@ import {
 import type { ServiceDeps } from '../../kit/http/service.ts'
 import { downloadsAtOnce } from '../../kit/logs/log-retention.ts'
 import type { BackendConfig } from '../config.ts'
-import { busy, chooseEnv, FAILURES } from './download-answers.ts'
+import { busy, chooseEnv, FAILURES, noKey } from './download-answers.ts'
 import type { ExternalLogsClient } from './external-client.ts'
 import { externalCallsCounter } from './external-metrics.ts'
 
@@ -56,12 +56,7 @@ export function externalLogsRoutes({ config, client, store, metrics }: ExternalD
       const target = config.external.targets[env]
       if (!target.key) {
         calls.inc({ env, outcome: 'not_configured' })
-        return status(503, {
-          error: `no integration key configured for ${env}`,
-          env,
-          variable: target.keyVariable,
-          hint: `set ${target.keyVariable} (from a Secret) and restart the service`,
-        })
+        return status(503, noKey(env, target))
       }
       const slot = await store.reserveDownload()
       if (!slot) {

@@ -1,7 +1,8 @@
-import { Elysia, type ValidationError } from 'elysia'
-import type { Logger } from '../logger.ts'
-import { LogWriteError } from '../logs/log-store.ts'
-import { allowedMethods, methodNotAllowed, type RouteInfo } from './methods.ts'
+// Every error body the kit answers, one named constructor each: `error` says what went wrong,
+// `hint` what to do next. The backend's download errors are in src/backend/external/
+// download-answers.ts; the error handler that picks one is in service.ts (`jsonErrors`).
+import type { ValidationError } from 'elysia'
+import type { LogWriteError } from '../logs/log-store.ts'
 import type { FieldRule } from './schemas.ts'
 
 const isRule = (value: unknown): value is FieldRule =>
@@ -22,7 +23,7 @@ function readable(summary: string) {
  * One `{ field, message }` per problem. A field with a `FieldRule` (see schemas.ts) says it in its
  * own words: Elysia reports coerced query numbers out of range without the field name.
  */
-function detailsOf(error: Readonly<ValidationError>) {
+export function detailsOf(error: Readonly<ValidationError>) {
   if (isRule(error.customError)) return [error.customError]
   return error.all.map((issue) => ({
     field: 'path' in issue && issue.path ? issue.path.replace(/^\//, '') : undefined,
@@ -30,17 +31,19 @@ function detailsOf(error: Readonly<ValidationError>) {
   }))
 }
 
-function invalidRequest(error: Readonly<ValidationError>) {
+/** 422: which query fields are wrong and how. */
+export function invalidRequest(error: Readonly<ValidationError>) {
   const details = detailsOf(error)
   const fields = details.flatMap((d) => (d.field ? [d.field] : []))
   const what = fields.length > 0 ? fields.join(', ') : 'the request'
   return { error: 'Invalid request', details, hint: `fix ${what} as the details say; see /swagger` }
 }
 
-const internalError = {
+/** 500: our own failure; the details go to the service log, never to the client. */
+export const internalError = () => ({
   error: 'Internal error',
   hint: 'retry later; the service log has the details',
-}
+})
 
 /** The 503 a failed log write answers, whichever route wrote it. */
 export function writeFailure(error: LogWriteError) {
@@ -51,48 +54,39 @@ export function writeFailure(error: LogWriteError) {
   }
 }
 
-/**
- * Turns every failure Elysia sees into `{ error, ... }` JSON with the right status, never a stack.
- * `routes` are the app's, read at the first unmatched request: a known path asked with a method
- * it does not serve answers 405 with `Allow`, an unknown path 404.
- */
-export function jsonErrors(logger: Logger, routes: () => readonly RouteInfo[]) {
-  let allowed: Map<string, string[]> | undefined
-  return new Elysia({ name: 'json-errors' }).onError(
-    { as: 'global' },
-    ({ code, error, path, request, set }) => {
-      if (error instanceof LogWriteError) {
-        set.status = 503
-        return writeFailure(error)
-      }
-      switch (code) {
-        case 'NOT_FOUND': {
-          allowed ??= allowedMethods(routes())
-          const allow = allowed.get(path)
-          if (allow) return methodNotAllowed({ request, path, set }, allow)
-          set.status = 404
-          return { error: 'Not found', path, hint: 'GET /swagger lists the routes of this service' }
-        }
-        case 'VALIDATION':
-          // Our own answer broke its schema: a bug here, not a client mistake.
-          if (error.type === 'response') {
-            logger.error({ path, details: detailsOf(error) }, 'response failed its schema')
-            set.status = 500
-            return internalError
-          }
-          set.status = 422
-          return invalidRequest(error)
-        case 'PARSE':
-          set.status = 400
-          return { error: 'Malformed request', hint: 'send a well-formed request; see /swagger' }
-        case 'INTERNAL_SERVER_ERROR':
-        case 'UNKNOWN':
-          logger.error({ err: error, path }, 'unhandled error')
-          set.status = 500
-          return internalError
-        default:
-          return undefined
-      }
-    },
-  )
-}
+/** 404: no route has this path. */
+export const notFound = (path: string) => ({
+  error: 'Not found',
+  path,
+  hint: 'GET /swagger lists the routes of this service',
+})
+
+/** 405: `path` serves only the methods in `allow` (also sent as the Allow header). */
+export const methodNotAllowed = (method: string, path: string, allow: readonly string[]) => ({
+  error: `${method} is not allowed on ${path}`,
+  hint: `use ${allow.join(' or ')} ${path}; GET /swagger lists the routes`,
+})
+
+/** 400: a request Elysia could not parse. */
+export const malformedRequest = () => ({
+  error: 'Malformed request',
+  hint: 'send a well-formed request; see /swagger',
+})
+
+/** 503 of `/readyz` while draining after SIGTERM. */
+export const shuttingDown = () => ({
+  error: 'shutting down',
+  hint: 'send traffic to another replica',
+})
+
+/** 503 of `/readyz` while LOG_DIR cannot be written. */
+export const notReady = (dir: string, reason: string | undefined) => ({
+  error: `log directory ${dir} is not writable (${reason})`,
+  hint: 'mount LOG_DIR read-write and free disk space; readiness recovers by itself',
+})
+
+/** 503 of `/logs` when `atOnce` listings are being served (with Retry-After). */
+export const listingsBusy = (atOnce: number) => ({
+  error: `${atOnce} log listings are being served, as many as this service serves at once`,
+  hint: 'retry in a second (Retry-After), or ask for fewer entries with ?limit=',
+})

@@ -1,4 +1,5 @@
 import { type Context, Elysia } from 'elysia'
+import { methodNotAllowed } from './errors.ts'
 
 /**
  * Methods a known path answers 405 to when it does not serve them. HEAD is left to
@@ -17,21 +18,18 @@ export interface RouteInfo {
   hooks: { beforeHandle?: unknown }
 }
 
-/** The 405 body and `Allow` header for `path`, which serves only `allow`. */
-export function methodNotAllowed(
+/** Answers 405 with `Allow`: `path` serves only `allow`. */
+export function refuse(
   { request, path, set }: Pick<Context, 'request' | 'path' | 'set'>,
   allow: readonly string[],
 ) {
   set.status = 405
   set.headers.allow = allow.join(', ')
-  return {
-    error: `${request.method} is not allowed on ${path}`,
-    hint: `use ${allow.join(' or ')} ${path}; GET /swagger lists the routes`,
-  }
+  return methodNotAllowed(request.method, path, allow)
 }
 
 const refuseHead = (ctx: Context) =>
-  ctx.request.method === 'HEAD' ? methodNotAllowed(ctx, ['GET']) : undefined
+  ctx.request.method === 'HEAD' ? refuse(ctx, ['GET']) : undefined
 
 /**
  * Route option `sideEffects: true` for a GET that changes something (writes a file, calls the
@@ -54,7 +52,7 @@ const refusesHead = (route: RouteInfo) =>
 
 /**
  * The methods each path of `routes` serves, HEAD included where its GET does no work: what a
- * 405's `Allow` says. The error handler asks it when no route matched (src/kit/http/errors.ts).
+ * 405's `Allow` says. The error handler asks it when no route matched (`jsonErrors` in service.ts).
  */
 export function allowedMethods(routes: readonly RouteInfo[]): Map<string, string[]> {
   const allowed = new Map<string, string[]>()

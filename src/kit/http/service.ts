@@ -3,10 +3,19 @@ import { Elysia, StatusMap, t } from 'elysia'
 import { buildInfo } from '../build-info.ts'
 import type { ServiceConfig } from '../config.ts'
 import type { Logger } from '../logger.ts'
-import type { LogStore } from '../logs/log-store.ts'
+import { type LogStore, LogWriteError } from '../logs/log-store.ts'
 import type { Metrics } from '../metrics.ts'
-import { jsonErrors } from './errors.ts'
-import { KNOWN_METHODS, type RouteInfo } from './methods.ts'
+import {
+  detailsOf,
+  internalError,
+  invalidRequest,
+  malformedRequest,
+  notFound,
+  notReady,
+  shuttingDown,
+  writeFailure,
+} from './errors.ts'
+import { allowedMethods, KNOWN_METHODS, type RouteInfo, refuse } from './methods.ts'
 import { errorExample, responses } from './schemas.ts'
 import { SWAGGER_ASSETS, swaggerAssets } from './swagger-assets.ts'
 
@@ -64,9 +73,50 @@ const MetricsText = t.String({
   examples: ['http_requests_total{method="GET",route="/",status="200",app="backend-api"} 1\n'],
 })
 
-const NOT_READY = {
-  error: 'log directory /logs is not writable (EROFS)',
-  hint: 'mount LOG_DIR read-write and free disk space; readiness recovers by itself',
+/**
+ * Turns every failure Elysia sees into `{ error, ... }` JSON with the right status, never a stack.
+ * `routes` are the app's, read at the first unmatched request: a known path asked with a method
+ * it does not serve answers 405 with `Allow`, an unknown path 404.
+ */
+function jsonErrors(logger: Logger, routes: () => readonly RouteInfo[]) {
+  let allowed: Map<string, string[]> | undefined
+  return new Elysia({ name: 'json-errors' }).onError(
+    { as: 'global' },
+    ({ code, error, path, request, set }) => {
+      if (error instanceof LogWriteError) {
+        set.status = 503
+        return writeFailure(error)
+      }
+      switch (code) {
+        case 'NOT_FOUND': {
+          allowed ??= allowedMethods(routes())
+          const allow = allowed.get(path)
+          if (allow) return refuse({ request, path, set }, allow)
+          set.status = 404
+          return notFound(path)
+        }
+        case 'VALIDATION':
+          // Our own answer broke its schema: a bug here, not a client mistake.
+          if (error.type === 'response') {
+            logger.error({ path, details: detailsOf(error) }, 'response failed its schema')
+            set.status = 500
+            return internalError()
+          }
+          set.status = 422
+          return invalidRequest(error)
+        case 'PARSE':
+          set.status = 400
+          return malformedRequest()
+        case 'INTERNAL_SERVER_ERROR':
+        case 'UNKNOWN':
+          logger.error({ err: error, path }, 'unhandled error')
+          set.status = 500
+          return internalError()
+        default:
+          return undefined
+      }
+    },
+  )
 }
 
 /**
@@ -120,19 +170,16 @@ export function servicePlugin(
         '/readyz',
         async ({ status }) => {
           if (lifecycle.draining) {
-            return status(503, { error: 'shutting down', hint: 'send traffic to another replica' })
+            return status(503, shuttingDown())
           }
           const state = await store.readiness()
           if (state.ready) return { status: 'ready' as const }
-          return status(503, {
-            error: `log directory ${store.dir} is not writable (${state.reason})`,
-            hint: NOT_READY.hint,
-          })
+          return status(503, notReady(store.dir, state.reason))
         },
         {
           response: responses({
             200: t.Object({ status: t.Literal('ready') }, { examples: [{ status: 'ready' }] }),
-            503: errorExample(NOT_READY),
+            503: errorExample(notReady('/logs', 'EROFS')),
           }),
           detail: { tags: ['ops'], summary: 'Readiness: log directory writable and not draining' },
         },

@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia'
+import { listingsBusy } from '../http/errors.ts'
 import { ErrorBody, LimitQuery, responses } from '../http/schemas.ts'
 import type { ServiceDeps } from '../http/service.ts'
 import type { LogEntry } from './log-store.ts'
@@ -22,11 +23,6 @@ const LogList = t.Object({
 export const LISTINGS_AT_ONCE = 4
 /** A listing the client has not read to the end by then is cut, and its slot freed. */
 export const LISTING_DEADLINE_MS = 30_000
-
-const BUSY = {
-  error: `${LISTINGS_AT_ONCE} log listings are being served, as many as this service serves at once`,
-  hint: 'retry in a second (Retry-After), or ask for fewer entries with ?limit=',
-}
 
 /**
  * The listing as JSON, one entry at a time as the client reads: `{"entries":[...],"count":N}`.
@@ -79,7 +75,7 @@ export function logsRoutes({ store }: ServiceDeps) {
     ({ query, status, set }) => {
       if (serving >= LISTINGS_AT_ONCE) {
         set.headers['retry-after'] = '1'
-        return status(503, BUSY)
+        return status(503, listingsBusy(LISTINGS_AT_ONCE))
       }
       serving++
       let released = false
