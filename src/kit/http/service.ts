@@ -51,7 +51,7 @@ function observe({ metrics, logger }: ServiceDeps) {
       const ms = startedAt === undefined ? 0 : performance.now() - startedAt
       const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER'
       const status = statusCode(set.status)
-      // A 405 without a route is a known path asked with another method (errors.ts): bounded.
+      // A 405 without a route is a known path asked with another method (jsonErrors): bounded.
       const template = route || (status === 405 ? path : 'unmatched')
       metrics.observeRequest(method, template, status, ms / 1000)
       const line = { method, route: template, path, status, ms: Math.round(ms * 10) / 10 }

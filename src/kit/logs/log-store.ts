@@ -132,8 +132,9 @@ const UTF8 = new TextDecoder()
 
 /**
  * Log files in one directory: unique sortable names (timestamp, per-process counter, random part),
- * written atomically and durably (temp file in the same directory, fsync, rename, fsync of the
- * directory), listed newest first, the oldest deleted once the retention limits are exceeded.
+ * written atomically and durably (temp file in the same directory, its data synced, rename, the
+ * rename synced: how, log-sync.ts), listed newest first, the oldest deleted once the retention
+ * limits are exceeded.
  */
 export class LogStore {
   private counter = 0
