@@ -40,6 +40,6 @@ export async function runToEnd(argv: string[], opts: RunOptions = {}): Promise<F
     new Response(proc.stderr).text(),
   ])
   const signal = proc.signalCode as NodeJS.Signals | null
-  const code = proc.exitCode ?? (signal ? 128 + constants.signals[signal] : -1)
+  const code = proc.exitCode ?? (signal ? 128 + (constants.signals[signal] ?? 0) : -1)
   return { code, stdout, stderr }
 }

@@ -180,6 +180,7 @@ export class LogStore {
    */
   private async writeTemp(name: string, data: Data, flags: string): Promise<number> {
     this.retention.ownTemps.add(name)
+    const since = this.durability.begin()
     try {
       const handle = await open(join(this.dir, name), flags)
       try {
@@ -190,7 +191,7 @@ export class LogStore {
         } else {
           size = await writeStream(handle, data)
         }
-        await this.durability.dataWritten(handle)
+        await this.durability.dataWritten(handle, since)
         return size
       } finally {
         await handle.close()

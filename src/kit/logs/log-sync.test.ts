@@ -1,5 +1,6 @@
 import { expect, test } from 'bun:test'
-import { SharedSyncs } from './log-sync.ts'
+import type { FileHandle } from 'node:fs/promises'
+import { FileSystemSyncs, SharedSyncs } from './log-sync.ts'
 
 /** A sync function whose calls the test ends one by one. */
 function controlledSyncs() {
@@ -40,4 +41,27 @@ test('a failed sync fails its callers and those waiting for the next; the next c
   expect(ends).toHaveLength(2)
   ends[1]?.ok()
   expect(await fresh).toBe('ok')
+})
+
+test('syncfs: a write fails if any sync failed since it began, even one it did not wait for', async () => {
+  const ends: { ok: () => void; fail: (e: Error) => void }[] = []
+  const durability = new FileSystemSyncs(
+    () => new Promise<void>((ok, fail) => ends.push({ ok: () => ok(), fail })),
+  )
+  const handle = {} as FileHandle
+  // A rename's sync runs, then fails (the error was this write's pages, reported to it).
+  const since = durability.begin()
+  const rename = durability.renamed()
+  ends[0]?.fail(Object.assign(new Error('EIO'), { code: 'EIO' }))
+  await rename
+  // The write now asks for its own sync, which succeeds: the write must fail all the same.
+  const written = settle(durability.dataWritten(handle, since))
+  await Bun.sleep(0)
+  ends[1]?.ok()
+  expect(await written).toBe('a sync of the filesystem failed during this write')
+  // A write that began after the failure is not failed by it.
+  const later = settle(durability.dataWritten(handle, durability.begin()))
+  await Bun.sleep(0)
+  ends[2]?.ok()
+  expect(await later).toBe('ok')
 })

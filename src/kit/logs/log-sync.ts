@@ -9,11 +9,16 @@
 import { dlopen } from 'bun:ffi'
 import { openSync, statfsSync } from 'node:fs'
 import { type FileHandle, open } from 'node:fs/promises'
-import { constants } from 'node:os'
+import { constants, release } from 'node:os'
 
 export interface Durability {
-  /** Resolves once the bytes written to `handle` so far are on disk; rejects if they may not be. */
-  dataWritten(handle: FileHandle): Promise<void>
+  /** Called before a file is opened for writing; what it returns goes to `dataWritten`. */
+  begin(): number
+  /**
+   * Resolves once the bytes written to `handle` so far are on disk; rejects if they may not be:
+   * the sync failed, or (syncfs) any sync failed since `begin`, whoever's pages it reported.
+   */
+  dataWritten(handle: FileHandle, since: number): Promise<void>
   /** Resolves once the renames completed so far are on disk. A failure here is not reported. */
   renamed(): Promise<void>
 }
@@ -67,45 +72,78 @@ export function perFileSyncs(dir: string): Durability {
     await handle?.close().catch(() => {})
   })
   return {
+    // fdatasync reports the errors of this file's own pages: nothing to remember.
+    begin: () => 0,
     dataWritten: (handle) => handle.datasync(),
     renamed: () => directory.after().catch(() => {}),
   }
 }
 
-/** One syncfs(2) of LOG_DIR's filesystem per batch, on a worker thread. */
-class FileSystemSyncs implements Durability {
-  private worker: Worker | null = null
-  private readonly waiting: ((errno: number) => void)[] = []
-  private readonly syncs = new SharedSyncs(() => this.syncfs())
-
+/**
+ * Writes that share the syncs of their whole filesystem (`sync`: one syncfs(2), rejecting when it
+ * fails), each waiting for one that started after its last byte.
+ */
+export class FileSystemSyncs implements Durability {
+  private readonly syncs: SharedSyncs
   /**
-   * `fd` is opened once, at start: syncfs reports a writeback error to the descriptors that were
-   * open when it happened, so one long-lived descriptor sees every error after start.
+   * Failed syncs so far. A writeback error is reported once, to the next syncfs, which may be one
+   * that a write did not wait for (it ran while the write was still writing, or was a rename's or
+   * the readiness probe's). So a write fails if any sync failed since it began. `sync` runs one
+   * syncfs at a time, in order (one worker thread): a failure is counted before any later sync
+   * resolves.
    */
-  constructor(private readonly fd: number) {}
+  private failures = 0
 
-  dataWritten(): Promise<void> {
-    return this.syncs.after()
+  constructor(sync: () => Promise<void>) {
+    this.syncs = new SharedSyncs(() =>
+      sync().catch((error) => {
+        this.failures++
+        throw error
+      }),
+    )
+  }
+
+  begin(): number {
+    return this.failures
+  }
+
+  async dataWritten(_handle: FileHandle, since: number): Promise<void> {
+    await this.syncs.after()
+    if (this.failures > since) {
+      throw Object.assign(new Error('a sync of the filesystem failed during this write'), {
+        code: 'EIO',
+      })
+    }
   }
 
   renamed(): Promise<void> {
     return this.syncs.after().catch(() => {})
   }
+}
 
-  private syncfs(): Promise<void> {
-    if (!this.worker) {
-      this.worker = new Worker(WORKER_ENTRY)
-      this.worker.unref()
-      this.worker.onmessage = (event: MessageEvent<number>) => this.waiting.shift()?.(event.data)
+/**
+ * syncfs(2) of the filesystem holding `fd`, on a worker thread started at the first call; one
+ * call at a time, answered in order. `fd` is opened once, at start: syncfs reports a writeback
+ * error to the descriptors that were open when it happened, so one long-lived descriptor sees
+ * every error after start.
+ */
+function workerSyncfs(fd: number): () => Promise<void> {
+  let worker: Worker | null = null
+  const waiting: ((errno: number) => void)[] = []
+  return () => {
+    if (!worker) {
+      worker = new Worker(WORKER_ENTRY)
+      worker.unref()
+      worker.onmessage = (event: MessageEvent<number>) => waiting.shift()?.(event.data)
       // A worker that cannot start (its entry point missing from a build) fails the writes.
-      this.worker.onerror = () => {
-        for (const answer of this.waiting.splice(0)) answer(constants.errno.EIO)
-        this.worker = null
+      worker.onerror = () => {
+        for (const answer of waiting.splice(0)) answer(constants.errno.EIO)
+        worker = null
       }
     }
-    this.worker.postMessage(this.fd)
+    worker.postMessage(fd)
     return new Promise((resolve, reject) => {
-      this.waiting.push((errno) => {
+      waiting.push((errno) => {
         if (errno === 0) return resolve()
         reject(
           Object.assign(new Error(`syncfs failed (errno ${errno})`), { code: errnoCode(errno) }),
@@ -129,9 +167,16 @@ const RAMFS_MAGIC = 0x858458f6
 const errnoCode = (errno: number) =>
   Object.entries(constants.errno).find(([, value]) => value === errno)?.[0] ?? 'EIO'
 
-/** Whether this process can call syncfs(2): Linux with glibc (our images, CI, most laptops). */
+/**
+ * Whether this process can rely on syncfs(2): Linux with glibc (our images, CI, most laptops),
+ * from 5.8 on, where syncfs reports writeback errors (before, it returns 0 whatever happened).
+ */
 function hasSyncfs(): boolean {
   if (process.platform !== 'linux') return false
+  const [major = 0, minor = 0] = release()
+    .split('.')
+    .map((part) => Number.parseInt(part, 10))
+  if (major < 5 || (major === 5 && minor < 8)) return false
   try {
     dlopen('libc.so.6', { syncfs: { args: ['i32'], returns: 'i32' } }).close()
     return true
@@ -145,7 +190,7 @@ export function durabilityFor(dir: string): Durability {
   try {
     const type = statfsSync(dir).type
     if (type !== TMPFS_MAGIC && type !== RAMFS_MAGIC && hasSyncfs()) {
-      return new FileSystemSyncs(openSync(dir, 'r'))
+      return new FileSystemSyncs(workerSyncfs(openSync(dir, 'r')))
     }
   } catch {
     // not statable or not openable now: the per-file syncs report the error on first write

@@ -18,5 +18,6 @@ function errno(): number {
 }
 
 self.onmessage = (event: MessageEvent<number>) => {
-  self.postMessage(libc.symbols.syncfs(event.data) === 0 ? 0 : errno())
+  // errno read as 0 after a failure must not turn into success.
+  self.postMessage(libc.symbols.syncfs(event.data) === 0 ? 0 : errno() || EIO)
 }
