@@ -27,8 +27,11 @@ const SERVERS: Record<string, string[]> = {
 async function quickStartCommands(): Promise<string[]> {
   const readme = await readFile(join(root, 'README.md'), 'utf8')
   const section = readme.split('\n## Quick start\n')[1]?.split('\n## ')[0] ?? ''
-  const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
-  return blocks
+  const fences = [...section.matchAll(/```(\w*)\n([\s\S]*?)```/g)]
+  // Every command block is `sh`, so that none escapes this test.
+  expect(fences.map((m) => m[1])).toEqual(fences.map(() => 'sh'))
+  return fences
+    .map((m) => m[2] ?? '')
     .flatMap((block) => block.split('\n'))
     .map((line) => line.replace(/#.*$/, '').trim())
     .filter(Boolean)
@@ -42,11 +45,18 @@ function script(command: string): string {
     (url) =>
       `for i in $(seq 300); do curl -fs ${url} >/dev/null && break; sleep 0.1; done; curl -fs ${url} >/dev/null || { echo "${command}: ${url} never answered" >&2; exit 1; }`,
   )
+  // Ctrl-C as a terminal sends it: SIGINT to the command's whole process group (set -m gives the
+  // background job a group of its own); then every port must be closed.
+  const stopped = urls.map(
+    (url) =>
+      `! curl -fs --max-time 2 ${url} >/dev/null || { echo "${command}: ${url} still answers after Ctrl-C" >&2; exit 1; }`,
+  )
   return [
     `${command} & pid=$!`,
     ...waits,
-    'kill -INT "$pid"',
+    'kill -INT -- "-$pid"',
     'wait "$pid" || [ $? = 130 ]',
+    ...stopped,
     '',
   ].join('\n')
 }
@@ -58,7 +68,7 @@ test('every command of the quick start runs offline and succeeds, or is run else
   expect(commands.filter((c) => c in RUN_ELSEWHERE).sort()).toEqual(
     Object.keys(RUN_ELSEWHERE).sort(),
   )
-  const body = ['set -eu', 'ip link set lo up', ...here.map(script)].join('\n')
+  const body = ['set -euo pipefail -m', 'ip link set lo up', ...here.map(script)].join('\n')
   const run = await runToEnd(['unshare', '--net', '--', 'bash', '-c', body], { cwd: root })
   expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0)
   expect(here).toContain('just dev')
