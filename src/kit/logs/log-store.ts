@@ -144,6 +144,9 @@ export class LogStore {
   private probing: Promise<Readiness> | null = null
   readonly retention: Retention
   private readonly redactor: Redactor
+  /** Each file syncing its own data: the readiness probe always, any write before `init`. */
+  private readonly perFile: Durability
+  /** How log files are made durable, chosen by `init` for LOG_DIR's filesystem (log-sync.ts). */
   private durability: Durability
 
   constructor(
@@ -154,7 +157,8 @@ export class LogStore {
   ) {
     this.retention = new Retention(dir, limits)
     this.redactor = new Redactor(options.secrets ?? [])
-    this.durability = perFileSyncs(dir)
+    this.perFile = perFileSyncs(dir)
+    this.durability = this.perFile
   }
 
   /** Creates the directory, indexes the files already there and prunes them to the limits. */
@@ -178,9 +182,14 @@ export class LogStore {
    * bytes written. A stream is written chunk by chunk, never held whole; its own failure is
    * thrown as SourceFailed.
    */
-  private async writeTemp(name: string, data: Data, flags: string): Promise<number> {
+  private async writeTemp(
+    name: string,
+    data: Data,
+    flags: string,
+    durability = this.durability,
+  ): Promise<number> {
     this.retention.ownTemps.add(name)
-    const since = this.durability.begin()
+    const since = durability.begin()
     try {
       const handle = await open(join(this.dir, name), flags)
       try {
@@ -191,7 +200,7 @@ export class LogStore {
         } else {
           size = await writeStream(handle, data)
         }
-        await this.durability.dataWritten(handle, since)
+        await durability.dataWritten(handle, since)
         return size
       } finally {
         await handle.close()
@@ -340,7 +349,9 @@ export class LogStore {
     this.probing ??= (async () => {
       const temp = `.probe-${process.pid}-${this.instance}.tmp`
       try {
-        await this.inDir(() => this.writeTemp(temp, PROBE_DATA, 'w'))
+        // Its own data sync: a probe on a disk must not flush the whole filesystem every few
+        // seconds while the service is idle, and it only asks whether 64 KiB still fit.
+        await this.inDir(() => this.writeTemp(temp, PROBE_DATA, 'w', this.perFile))
         await rm(join(this.dir, temp), { force: true })
         this.remember({ ready: true })
       } catch (error) {

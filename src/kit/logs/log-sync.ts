@@ -87,8 +87,8 @@ export class FileSystemSyncs implements Durability {
   private readonly syncs: SharedSyncs
   /**
    * Failed syncs so far. A writeback error is reported once, to the next syncfs, which may be one
-   * that a write did not wait for (it ran while the write was still writing, or was a rename's or
-   * the readiness probe's). So a write fails if any sync failed since it began. `sync` runs one
+   * that a write did not wait for (it ran while the write was still writing, or was a rename's).
+   * So a write fails if any sync failed since it began. `sync` runs one
    * syncfs at a time, in order (one worker thread): a failure is counted before any later sync
    * resolves.
    */

@@ -2,6 +2,7 @@
 // busy disk can take long, so it runs here rather than on the event loop. One message is one
 // descriptor to sync; the answer is 0 or the errno.
 import { dlopen, read } from 'bun:ffi'
+import { constants } from 'node:os'
 
 const libc = dlopen('libc.so.6', {
   syncfs: { args: ['i32'], returns: 'i32' },
@@ -10,7 +11,7 @@ const libc = dlopen('libc.so.6', {
 
 declare const self: Worker
 
-const EIO = 5
+const { EIO } = constants.errno
 
 function errno(): number {
   const at = libc.symbols.__errno_location()
